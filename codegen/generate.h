@@ -1,0 +1,26 @@
+#pragma once
+// The backend: reads a resolved, planned graph and writes the C++ a firmware
+// project compiles: SYMBOL.h (C API), SYMBOL.cpp (kernels and schedule),
+// SYMBOL_weights.cpp (constants, kept in flash). Only the backend knows C++.
+#include <string>
+
+#include "compiler/ir/graph.h"
+#include "compiler/target/target.h"
+
+namespace mote::codegen {
+
+struct Options {
+  std::string symbol;      // C prefix of every exported name
+  std::string model_file;  // for the banner comment (file name only, for determinism)
+  target::Target target;
+};
+
+struct Files {
+  std::string header;   // SYMBOL.h
+  std::string source;   // SYMBOL.cpp
+  std::string weights;  // SYMBOL_weights.cpp
+};
+
+Files generate(const ir::Graph& g, const Options& opts);
+
+}  // namespace mote::codegen

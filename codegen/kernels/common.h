@@ -1,0 +1,32 @@
+// Shared by every kernel. Pasted into generated code inside an anonymous namespace,
+// after <math.h>, <stdint.h> and <string.h>; nothing else may be included.
+//
+// Convention: a kernel is `template <class P, ...> void name(inputs..., outputs...)`
+// where P is the node's parameter struct; every shape in it is a compile-time
+// constant, so the compiler unrolls and folds the loops for this one layer.
+
+typedef int32_t idx_t;
+
+template <class T> inline T k_max(T a, T b) { return a > b ? a : b; }
+template <class T> inline T k_min(T a, T b) { return a < b ? a : b; }
+
+inline float k_exp(float x) { return expf(x); }
+inline double k_exp(double x) { return exp(x); }
+inline float k_log(float x) { return logf(x); }
+inline double k_log(double x) { return log(x); }
+inline float k_sqrt(float x) { return sqrtf(x); }
+inline double k_sqrt(double x) { return sqrt(x); }
+inline float k_tanh(float x) { return tanhf(x); }
+inline double k_tanh(double x) { return tanh(x); }
+inline float k_pow(float x, float y) { return powf(x, y); }
+inline double k_pow(double x, double y) { return pow(x, y); }
+inline float k_floor(float x) { return floorf(x); }
+inline double k_floor(double x) { return floor(x); }
+inline float k_fabs(float x) { return fabsf(x); }
+inline double k_fabs(double x) { return fabs(x); }
+
+// Copies `P::count` elements: the kernel of Identity and of views that cannot alias.
+template <class P, class T>
+void copy(const T* x, T* y) {
+  if (x != y) memcpy(y, x, sizeof(T) * static_cast<size_t>(P::count));
+}

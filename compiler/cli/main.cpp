@@ -1,0 +1,131 @@
+// The `mote` command line. Exit codes, the same for every subcommand:
+//   0 success; 1 verification failed (out of tolerance, generated code did not
+//   build or crashed); 2 the model or the arguments were refused; 3 internal error.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "compiler/driver/compile.h"
+#include "compiler/driver/inspect.h"
+#include "compiler/driver/verify.h"
+#include "compiler/support/error.h"
+#include "passes/pass_manager.h"
+
+namespace {
+
+using mote::support::Refusal;
+
+std::map<std::string, std::vector<int64_t>> parse_input_shapes(const std::vector<std::string>& specs) {
+  std::map<std::string, std::vector<int64_t>> shapes;
+  for (const std::string& s : specs) {
+    const size_t eq = s.rfind('=');
+    if (eq == std::string::npos || eq == 0)
+      throw Refusal(fmt::format("--input-shape '{}': expected NAME=DxDx..., e.g. input=1x3x32x32", s));
+    shapes[s.substr(0, eq)] = mote::driver::parse_shape(s.substr(eq + 1));
+  }
+  return shapes;
+}
+
+// A folder given as the model means its model.onnx (the backend-test layout).
+std::string model_file(const std::string& arg) {
+  if (std::filesystem::is_directory(arg)) return (std::filesystem::path(arg) / "model.onnx").string();
+  return arg;
+}
+
+struct Common {
+  std::string model;
+  std::vector<std::string> input_shapes;
+  std::string planner = "greedy";
+  std::vector<std::string> print_after;
+};
+
+void add_common(CLI::App* cmd, Common& c) {
+  cmd->add_option("model", c.model, "ONNX model file (or a folder holding model.onnx)")->required();
+  cmd->add_option("--input-shape", c.input_shapes, "fix an input's shape, NAME=1x3x32x32 (repeatable)");
+  cmd->add_option("--planner", c.planner, "memory planner: greedy (default) or linear (no sharing)");
+  cmd->add_option("--print-after", c.print_after, "dump the IR after a pass (or 'all') to stderr");
+}
+
+mote::driver::CompileOptions compile_options(const Common& c) {
+  mote::driver::CompileOptions o;
+  o.model_path = model_file(c.model);
+  o.input_shapes = parse_input_shapes(c.input_shapes);
+  o.planner = c.planner;
+  o.print_after = c.print_after;
+  return o;
+}
+
+int run_compile(const Common& c, const std::string& outdir, const std::string& name) {
+  mote::driver::CompileOptions o = compile_options(c);
+  o.symbol = name;
+  const mote::driver::CompileResult r = mote::driver::compile(o);
+  const std::vector<std::string> files = mote::driver::write_outputs(r, outdir);
+  fmt::print("mote: compiled {} ({} nodes)\n", o.model_path, r.graph.nodes.size());
+  for (const std::string& f : files) fmt::print("  wrote {}\n", f);
+  fmt::print("  arena:   {} bytes (planner '{}'; one buffer per tensor would need {}, ideal lower bound {})\n",
+             r.memory.arena_bytes, r.memory.strategy, r.memory.unshared_bytes, r.memory.lower_bound_bytes);
+  fmt::print("  weights: {} bytes\n", r.weight_bytes);
+  fmt::print("  MACs:    {} per inference\n", r.macs);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Mote: ahead-of-time compiler from ONNX to allocation-free C++ for microcontrollers"};
+  app.require_subcommand(1);
+  app.footer("Exit codes: 0 success, 1 verification failed, 2 model or arguments refused, 3 internal error.");
+
+  Common cc;
+  std::string outdir, name;
+  CLI::App* compile = app.add_subcommand("compile", "compile a model into SYMBOL.h, SYMBOL.cpp, SYMBOL_weights.cpp");
+  add_common(compile, cc);
+  compile->add_option("-o,--output", outdir, "output directory")->required();
+  compile->add_option("--name", name, "C symbol prefix (default: from the file name)");
+
+  Common vc;
+  mote::driver::VerifyOptions vo;
+  bool no_sanitize = false;
+  CLI::App* verify = app.add_subcommand("verify", "compile, build and run on test data, compare with expected outputs");
+  add_common(verify, vc);
+  verify->add_option("--data", vo.data_dir,
+                     "test data: a folder of test_data_set_*/ (input_N.pb, output_N.pb), one such set, or a "
+                     "backend-test folder (default: the model's folder)");
+  verify->add_option("--atol", vo.tolerance.atol, "absolute tolerance")->capture_default_str();
+  verify->add_option("--rtol", vo.tolerance.rtol, "relative tolerance")->capture_default_str();
+  verify->add_flag("--no-sanitize", no_sanitize, "build without AddressSanitizer and UBSan");
+  verify->add_flag("--keep", vo.keep, "keep the build folder");
+
+  Common ic;
+  CLI::App* inspect = app.add_subcommand("inspect", "inputs, outputs, ops, parameters, MACs and unsupported nodes");
+  inspect->add_option("model", ic.model, "ONNX model file (or a folder holding model.onnx)")->required();
+  inspect->add_option("--input-shape", ic.input_shapes, "fix an input's shape, NAME=1x3x32x32 (repeatable)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : mote::support::kExitRefused;
+  }
+
+  try {
+    if (compile->parsed()) return run_compile(cc, outdir, name);
+    if (verify->parsed()) {
+      vo.compile = compile_options(vc);
+      if (vo.data_dir.empty()) vo.data_dir = std::filesystem::path(vo.compile.model_path).parent_path().string();
+      if (vo.data_dir.empty()) vo.data_dir = ".";
+      vo.build.sanitize = !no_sanitize;
+      return mote::driver::verify(vo);
+    }
+    if (inspect->parsed()) return mote::driver::inspect(model_file(ic.model), parse_input_shapes(ic.input_shapes));
+  } catch (const mote::support::Error& e) {
+    std::cerr << "mote: error: " << e.what() << "\n";
+    return e.code();
+  } catch (const std::exception& e) {
+    std::cerr << "mote: internal error: " << e.what() << "\n";
+    return mote::support::kExitInternal;
+  }
+  return 0;
+}

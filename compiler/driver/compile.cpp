@@ -1,0 +1,102 @@
+#include "compiler/driver/compile.h"
+
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "codegen/naming.h"
+#include "compiler/ops/registry.h"
+#include "compiler/support/error.h"
+#include "compiler/support/files.h"
+#include "frontend/onnx_loader.h"
+#include "frontend/onnx_lowering.h"
+#include "passes/pass_manager.h"
+
+namespace mote::driver {
+
+namespace fs = std::filesystem;
+
+std::string default_symbol(const std::string& model_path) {
+  fs::path p(model_path);
+  std::string stem = p.stem().string();
+  // Backend-test folders hold "model.onnx": name the symbol after the folder instead.
+  if (stem == "model" && p.has_parent_path()) stem = p.parent_path().filename().string();
+  return codegen::c_identifier(stem);
+}
+
+std::vector<int64_t> parse_shape(const std::string& text) {
+  std::vector<int64_t> dims;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t x = text.find('x', start);
+    const std::string part = text.substr(start, x == std::string::npos ? std::string::npos : x - start);
+    if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos || part.size() > 9)
+      throw support::Refusal(fmt::format("invalid shape '{}': expected dimensions like 1x3x32x32", text));
+    dims.push_back(std::stoll(part));
+    if (x == std::string::npos) break;
+    start = x + 1;
+  }
+  return dims;
+}
+
+ir::Graph load_graph(const std::string& model_path, const std::map<std::string, std::vector<int64_t>>& input_shapes) {
+  frontend::LoadOptions lo;
+  lo.input_shapes = input_shapes;
+  const onnx::ModelProto m = frontend::load_model(model_path, lo);
+  return frontend::lower_to_ir(m, model_path);
+}
+
+CompileResult compile(const CompileOptions& opts) {
+  CompileResult r;
+  r.symbol = opts.symbol.empty() ? default_symbol(opts.model_path) : opts.symbol;
+  if (r.symbol != codegen::c_identifier(r.symbol))
+    throw support::Refusal(fmt::format("--name '{}' is not a C identifier", r.symbol));
+  r.graph = load_graph(opts.model_path, opts.input_shapes);
+  passes::PipelineOptions po;
+  po.planner = opts.planner;
+  po.print_after = opts.print_after;
+  po.dump = &std::cerr;
+  r.memory = passes::run_pipeline(r.graph, po);
+
+  codegen::Options co;
+  co.symbol = r.symbol;
+  co.model_file = fs::path(opts.model_path).filename().string();
+  co.target = opts.target;
+  r.files = codegen::generate(r.graph, co);
+  r.macs = ops::total_macs(r.graph);
+
+  std::vector<bool> counted(r.graph.tensors.size(), false);
+  for (const ir::Node& n : r.graph.nodes)
+    for (ir::TensorId t : n.inputs)
+      if (t != ir::kNoTensor && r.graph.tensor(t).is_constant() && !counted[static_cast<size_t>(t)]) {
+        counted[static_cast<size_t>(t)] = true;
+        r.weight_bytes += r.graph.tensor(t).bytes();
+      }
+  return r;
+}
+
+std::vector<std::string> write_outputs(const CompileResult& r, const std::string& outdir) {
+  std::error_code ec;
+  fs::create_directories(outdir, ec);
+  if (ec) throw support::Refusal(fmt::format("cannot create output directory '{}': {}", outdir, ec.message()));
+  const std::vector<std::pair<std::string, const std::string*>> files = {
+      {r.symbol + ".h", &r.files.header},
+      {r.symbol + ".cpp", &r.files.source},
+      {r.symbol + "_weights.cpp", &r.files.weights}};
+  // Write beside the final names, then rename: a failure leaves no half-written file.
+  std::vector<std::string> written;
+  for (const auto& [name, text] : files) {
+    const std::string tmp = (fs::path(outdir) / ("." + name + ".tmp")).string();
+    support::write_file(tmp, *text);
+  }
+  for (const auto& [name, text] : files) {
+    const fs::path final_path = fs::path(outdir) / name;
+    fs::rename(fs::path(outdir) / ("." + name + ".tmp"), final_path, ec);
+    if (ec) throw support::Refusal(fmt::format("cannot write '{}': {}", final_path.string(), ec.message()));
+    written.push_back(final_path.string());
+  }
+  return written;
+}
+
+}  // namespace mote::driver

@@ -1,0 +1,48 @@
+#pragma once
+// `mote compile`: ONNX file -> IR -> passes -> C++ files, all-or-nothing.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "codegen/generate.h"
+#include "compiler/ir/graph.h"
+#include "compiler/target/target.h"
+#include "passes/memory/plan_memory.h"
+
+namespace mote::driver {
+
+struct CompileOptions {
+  std::string model_path;
+  std::string symbol;  // empty: derived from the file name
+  std::map<std::string, std::vector<int64_t>> input_shapes;
+  std::string planner = "greedy";
+  std::vector<std::string> print_after;
+  target::Target target = target::host_target();
+};
+
+struct CompileResult {
+  std::string symbol;
+  ir::Graph graph;
+  passes::MemoryReport memory;
+  codegen::Files files;
+  int64_t weight_bytes = 0;
+  int64_t macs = 0;
+};
+
+// A C identifier from a model file name: "models/kws-dscnn.onnx" -> "kws_dscnn".
+std::string default_symbol(const std::string& model_path);
+
+// Loads and lowers the model (refusing bad input with exit 2), without running passes.
+ir::Graph load_graph(const std::string& model_path, const std::map<std::string, std::vector<int64_t>>& input_shapes);
+
+CompileResult compile(const CompileOptions& opts);
+
+// Writes SYMBOL.h, SYMBOL.cpp and SYMBOL_weights.cpp into `outdir` (created if needed).
+// Files appear only once all three are written.
+std::vector<std::string> write_outputs(const CompileResult& r, const std::string& outdir);
+
+// "1x3x32x32" -> {1,3,32,32}; refuses malformed text.
+std::vector<int64_t> parse_shape(const std::string& text);
+
+}  // namespace mote::driver

@@ -1,0 +1,111 @@
+#include "compiler/driver/verify.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "compiler/driver/test_data.h"
+#include "compiler/support/error.h"
+#include "compiler/support/files.h"
+#include "compiler/support/process.h"
+#include "frontend/tensor_proto.h"
+
+namespace mote::driver {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Checks a data file's tensor against the graph tensor it feeds or is compared with.
+void check_matches(const ir::Tensor& data, const ir::Tensor& model, const std::string& file, const char* role) {
+  if (data.dtype != model.dtype || data.elements() != model.elements())
+    throw support::Refusal(fmt::format("{}: {} {}[{}] does not match the model's '{}' {}[{}]", file, role,
+                                       ir::dtype_name(data.dtype), ir::shape_str(data.shape), model.name,
+                                       ir::dtype_name(model.dtype), ir::shape_str(model.shape)));
+}
+
+std::vector<uint8_t> read_bytes(const std::string& path) {
+  const std::string s = support::read_text(path);
+  return std::vector<uint8_t>(s.begin(), s.end());
+}
+
+}  // namespace
+
+int verify(const VerifyOptions& opts) {
+  const std::vector<DataSet> sets = find_data_sets(opts.data_dir);
+  CompileOptions co = opts.compile;
+  co.symbol = "model";
+  const CompileResult r = compile(co);
+  const ir::Graph& g = r.graph;
+
+  // Read and check all data before building, so bad data is a refusal, not a failure.
+  std::vector<std::vector<ir::Tensor>> inputs, outputs;
+  for (const DataSet& s : sets) {
+    if (s.inputs.size() != g.inputs.size())
+      throw support::Refusal(fmt::format("{}: {} input files, the model has {} inputs", s.dir, s.inputs.size(), g.inputs.size()));
+    if (s.outputs.size() != g.outputs.size())
+      throw support::Refusal(fmt::format("{}: {} output files, the model has {} outputs", s.dir, s.outputs.size(), g.outputs.size()));
+    inputs.emplace_back();
+    outputs.emplace_back();
+    for (size_t i = 0; i < s.inputs.size(); ++i) {
+      inputs.back().push_back(frontend::read_tensor_file(s.inputs[i]));
+      check_matches(inputs.back().back(), g.tensor(g.inputs[i]), s.inputs[i], "input");
+    }
+    for (size_t i = 0; i < s.outputs.size(); ++i) {
+      outputs.back().push_back(frontend::read_tensor_file(s.outputs[i]));
+      check_matches(outputs.back().back(), g.tensor(g.outputs[i]), s.outputs[i], "expected output");
+    }
+  }
+
+  support::TempDir tmp("verify");
+  if (opts.keep) tmp.keep();
+  const BuildResult b = build_host(r, tmp.path(), opts.build);
+  if (!b.ok) {
+    fmt::print("verify: {}: FAIL: the generated code does not build:\n{}\n", g.name, b.log);
+    return support::kExitVerifyFailed;
+  }
+  if (opts.keep) fmt::print("verify: build folder kept at {}\n", tmp.path());
+
+  int passed = 0;
+  double worst_abs = 0, worst_rel = 0;
+  for (size_t s = 0; s < sets.size(); ++s) {
+    std::vector<std::string> argv = {b.executable};
+    for (size_t i = 0; i < inputs[s].size(); ++i) {
+      const std::string p = (fs::path(tmp.path()) / fmt::format("in_{}_{}.bin", s, i)).string();
+      const auto& d = *inputs[s][i].data;
+      support::write_file(p, std::string(d.begin(), d.end()));
+      argv.push_back(p);
+    }
+    argv.push_back("--");
+    std::vector<std::string> out_files;
+    for (size_t i = 0; i < outputs[s].size(); ++i) {
+      out_files.push_back((fs::path(tmp.path()) / fmt::format("out_{}_{}.bin", s, i)).string());
+      argv.push_back(out_files.back());
+    }
+    const support::ProcessResult p = support::run_process(argv, opts.run_timeout_seconds);
+    const std::string set_name = fs::path(sets[s].dir).filename().string();
+    if (!p.exited || p.exit_code != 0) {
+      fmt::print("  {}: FAIL: the generated code crashed ({})\n{}\n", set_name,
+                 support::describe(p, opts.run_timeout_seconds), p.output);
+      continue;
+    }
+    bool set_ok = true;
+    for (size_t i = 0; i < outputs[s].size(); ++i) {
+      const Comparison c = compare(outputs[s][i], read_bytes(out_files[i]), opts.tolerance);
+      worst_abs = std::max(worst_abs, c.max_abs);
+      worst_rel = std::max(worst_rel, c.max_rel);
+      fmt::print("  {}: output {} '{}': max abs err {:.3g}, max rel err {:.3g}{}\n", set_name, i,
+                 g.tensor(g.outputs[i]).name, c.max_abs, c.max_rel,
+                 c.ok ? "" : fmt::format(" FAIL ({} mismatches; first {})", c.mismatches, c.first_mismatch));
+      set_ok = set_ok && c.ok;
+    }
+    passed += set_ok;
+  }
+  const bool ok = passed == static_cast<int>(sets.size());
+  fmt::print("verify: {}: {} {}/{} data sets (max abs err {:.3g}, max rel err {:.3g}, atol {:g}, rtol {:g})\n", g.name,
+             ok ? "PASS" : "FAIL", passed, sets.size(), worst_abs, worst_rel, opts.tolerance.atol, opts.tolerance.rtol);
+  return ok ? support::kExitOk : support::kExitVerifyFailed;
+}
+
+}  // namespace mote::driver

@@ -1,0 +1,25 @@
+#pragma once
+// `mote verify`: compile, build with a harness, run on every test data set and
+// compare with the expected outputs.
+#include <string>
+
+#include "compiler/driver/compare.h"
+#include "compiler/driver/compile.h"
+#include "compiler/driver/host_build.h"
+
+namespace mote::driver {
+
+struct VerifyOptions {
+  CompileOptions compile;
+  std::string data_dir;
+  Tolerance tolerance;
+  BuildOptions build;
+  bool keep = false;  // keep the build folder and say where it is
+  int run_timeout_seconds = 60;
+};
+
+// Prints a report to stdout; returns the exit code (0 pass, 1 mismatch or broken
+// build/run). Refusals (exit 2) are thrown as support::Refusal.
+int verify(const VerifyOptions& opts);
+
+}  // namespace mote::driver

@@ -1,0 +1,130 @@
+// Gemm and MatMul. Kernels: gemm.h.
+#include "compiler/ops/helpers.h"
+
+namespace mote::ops {
+
+namespace {
+
+void gemm_infer(InferContext& ctx) {
+  ctx.allow_attrs({"alpha", "beta", "transA", "transB"});
+  require_float(ctx, 0);
+  const ir::Shape& a = ctx.shape(0);
+  const ir::Shape& b = ctx.shape(1);
+  ctx.require(a.size() == 2 && b.size() == 2, "A and B must be matrices");
+  ctx.require(ctx.dtype(1) == ctx.dtype(0), "A and B element types differ");
+  const bool ta = ctx.attr_int("transA", 0) != 0, tb = ctx.attr_int("transB", 0) != 0;
+  const int64_t m = ta ? a[1] : a[0], k = ta ? a[0] : a[1];
+  const int64_t kb = tb ? b[1] : b[0], nn = tb ? b[0] : b[1];
+  ctx.require(k == kb, "inner dimensions differ ({} and {})", k, kb);
+  if (ctx.has_input(2)) {
+    ir::Shape bc;
+    ctx.require(broadcast_shapes(ctx.shape(2), {m, nn}, bc) && bc == ir::Shape{m, nn},
+                "C of shape {} does not broadcast to {}x{}", ir::shape_str(ctx.shape(2)), m, nn);
+  }
+  ctx.set_output(0, ctx.dtype(0), {m, nn});
+}
+
+Cost gemm_cost(const ir::Graph& g, const ir::Node& n) {
+  const ir::Shape& a = in(g, n, 0).shape;
+  InferContext ctx(g, n);
+  const int64_t k = ctx.attr_int("transA", 0) ? a[0] : a[1];
+  return {out(g, n, 0).elements() * k};
+}
+
+KernelCall gemm_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
+  InferContext ctx(g, n);
+  const ir::Shape& a = in(g, n, 0).shape;
+  const ir::Shape& y = out(g, n, 0).shape;
+  const bool ta = ctx.attr_int("transA", 0) != 0;
+  KernelCall k{"gemm.h", "gemm", {ir::dtype_ctype(in(g, n, 0).dtype)}, {}, {}, {}};
+  int64_t c_row = 0, c_col = 0;
+  if (has_in(n, 2)) {
+    const auto st = broadcast_strides(in(g, n, 2).shape, y);
+    c_row = st[0];
+    c_col = st[1];
+  }
+  k.params = {{"M", y[0]},
+              {"N", y[1]},
+              {"K", ta ? a[0] : a[1]},
+              {"trans_a", int64_t{ta}},
+              {"trans_b", int64_t{ctx.attr_int("transB", 0) != 0}},
+              {"alpha", ctx.attr_float("alpha", 1.0)},
+              {"beta", ctx.attr_float("beta", 1.0)},
+              {"has_c", int64_t{has_in(n, 2)}},
+              {"c_row_stride", c_row},
+              {"c_col_stride", c_col}};
+  add_no_activation(k.params);
+  k.inputs = {n.inputs[0], n.inputs[1], has_in(n, 2) ? n.inputs[2] : ir::kNoTensor};
+  k.outputs = {n.outputs[0]};
+  return k;
+}
+
+// MatMul's operands after numpy's 1-D promotion: (batch..., M, K) and (batch..., K, N).
+struct MatMulShapes {
+  ir::Shape a, b, batch, y;
+  int64_t m = 0, k = 0, n = 0;
+};
+
+bool matmul_shapes(const ir::Shape& a0, const ir::Shape& b0, MatMulShapes& s) {
+  s.a = a0.size() == 1 ? ir::Shape{1, a0[0]} : a0;
+  s.b = b0.size() == 1 ? ir::Shape{b0[0], 1} : b0;
+  if (s.a.size() < 2 || s.b.size() < 2) return false;
+  s.m = s.a[s.a.size() - 2];
+  s.k = s.a.back();
+  s.n = s.b.back();
+  if (s.b[s.b.size() - 2] != s.k) return false;
+  if (!broadcast_shapes(ir::Shape(s.a.begin(), s.a.end() - 2), ir::Shape(s.b.begin(), s.b.end() - 2), s.batch))
+    return false;
+  s.y = s.batch;
+  if (a0.size() != 1) s.y.push_back(s.m);
+  if (b0.size() != 1) s.y.push_back(s.n);
+  return true;
+}
+
+void matmul_infer(InferContext& ctx) {
+  ctx.allow_attrs({});
+  require_float(ctx, 0);
+  ctx.require(ctx.dtype(1) == ctx.dtype(0), "A and B element types differ");
+  MatMulShapes s;
+  ctx.require(ctx.rank(0) >= 1 && ctx.rank(1) >= 1 && matmul_shapes(ctx.shape(0), ctx.shape(1), s),
+              "shapes {} and {} cannot be multiplied", ir::shape_str(ctx.shape(0)), ir::shape_str(ctx.shape(1)));
+  ctx.set_output(0, ctx.dtype(0), s.y);
+}
+
+Cost matmul_cost(const ir::Graph& g, const ir::Node& n) {
+  MatMulShapes s;
+  matmul_shapes(in(g, n, 0).shape, in(g, n, 1).shape, s);
+  return {ir::shape_elements(s.batch) * s.m * s.n * s.k};
+}
+
+KernelCall matmul_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
+  MatMulShapes s;
+  matmul_shapes(in(g, n, 0).shape, in(g, n, 1).shape, s);
+  const ir::Shape ab(s.a.begin(), s.a.end() - 2), bb(s.b.begin(), s.b.end() - 2);
+  const auto sa = broadcast_strides(ab, s.batch), sb = broadcast_strides(bb, s.batch);
+  const int64_t batch = ir::shape_elements(s.batch);
+  std::vector<int64_t> a_off, b_off;
+  const auto bst = row_major_strides(s.batch);
+  for (int64_t i = 0; i < batch; ++i) {
+    int64_t oa = 0, ob = 0;
+    for (size_t d = 0; d < s.batch.size(); ++d) {
+      const int64_t idx = (i / bst[d]) % s.batch[d];
+      oa += idx * sa[d];
+      ob += idx * sb[d];
+    }
+    a_off.push_back(oa * s.m * s.k);
+    b_off.push_back(ob * s.k * s.n);
+  }
+  KernelCall k{"gemm.h", "matmul", {ir::dtype_ctype(in(g, n, 0).dtype)}, {}, {}, {}};
+  k.params = {{"batch", batch}, {"M", s.m}, {"N", s.n}, {"K", s.k}, {"a_offsets", a_off}, {"b_offsets", b_off}};
+  k.inputs = {n.inputs[0], n.inputs[1]};
+  k.outputs = {n.outputs[0]};
+  return k;
+}
+
+}  // namespace
+
+extern const OpDef op_Gemm = {"Gemm", gemm_infer, nullptr, gemm_cost, gemm_lower};
+extern const OpDef op_MatMul = {"MatMul", matmul_infer, nullptr, matmul_cost, matmul_lower};
+
+}  // namespace mote::ops

@@ -1,0 +1,42 @@
+#pragma once
+// Small pieces several operator definitions share: typed access to a node's
+// tensors from a const graph, broadcasting, spatial window arithmetic.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "compiler/ops/infer_context.h"
+#include "compiler/ops/op_def.h"
+
+namespace mote::ops {
+
+const ir::Tensor& in(const ir::Graph& g, const ir::Node& n, size_t i);
+const ir::Tensor& out(const ir::Graph& g, const ir::Node& n, size_t i);
+bool has_in(const ir::Node& n, size_t i);
+
+// Numpy broadcasting of two shapes; false when incompatible.
+bool broadcast_shapes(const ir::Shape& a, const ir::Shape& b, ir::Shape& out);
+// Element strides of `in` read as `out` (0 along broadcast dimensions, rank aligned right).
+std::vector<int64_t> broadcast_strides(const ir::Shape& in, const ir::Shape& out);
+std::vector<int64_t> row_major_strides(const ir::Shape& s);
+
+// Float dtypes Mote's float kernels take.
+bool is_float_kernel_type(ir::DType t);
+// Refuses unless input i is f32 (or f64 when `allow_f64`).
+void require_float(const InferContext& ctx, size_t i, bool allow_f64 = true);
+
+// Spatial windows (Conv, pooling): resolves auto_pad and explicit pads into
+// begin/end pads and the output size along each spatial axis.
+struct Window {
+  std::vector<int64_t> kernel, strides, dilations, pads_begin, pads_end, out;
+};
+Window spatial_window(const InferContext& ctx, const ir::Shape& in_spatial, const std::vector<int64_t>& kernel,
+                      bool ceil_mode);
+
+// Parameter struct entries for the 2-D kernels, 1-D windows mapped to H = 1.
+void add_window_params(std::vector<Param>& p, const Window& w, const ir::Shape& in_spatial);
+
+// Activation clamp bounds no activation: (-inf, +inf).
+void add_no_activation(std::vector<Param>& p);
+
+}  // namespace mote::ops

@@ -1,0 +1,152 @@
+#include "compiler/verifier/verifier.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "compiler/ops/registry.h"
+#include "compiler/support/error.h"
+
+namespace mote::verifier {
+
+namespace {
+
+void check_structure(const ir::Graph& g, std::vector<std::string>& errs) {
+  const size_t nt = g.tensors.size();
+  std::vector<bool> defined(nt, false);
+  std::vector<int> writers(nt, 0);
+  auto valid = [&](ir::TensorId t) { return t >= 0 && static_cast<size_t>(t) < nt; };
+  for (size_t t = 0; t < nt; ++t) defined[t] = g.tensors[t].is_constant();
+  for (ir::TensorId t : g.inputs) {
+    if (!valid(t)) { errs.push_back(fmt::format("graph input id {} out of range", t)); continue; }
+    if (g.tensor(t).is_constant()) errs.push_back(fmt::format("graph input '{}' is a constant", g.tensor(t).name));
+    defined[static_cast<size_t>(t)] = true;
+  }
+  for (const ir::Node& n : g.nodes) {
+    for (ir::TensorId t : n.inputs) {
+      if (t == ir::kNoTensor) continue;
+      if (!valid(t)) errs.push_back(fmt::format("node '{}' reads tensor id {} out of range", n.name, t));
+      else if (!defined[static_cast<size_t>(t)])
+        errs.push_back(fmt::format("node '{}' reads '{}' before it is produced", n.name, g.tensor(t).name));
+    }
+    for (ir::TensorId t : n.outputs) {
+      if (t == ir::kNoTensor) continue;
+      if (!valid(t)) { errs.push_back(fmt::format("node '{}' writes tensor id {} out of range", n.name, t)); continue; }
+      const ir::Tensor& tt = g.tensor(t);
+      if (tt.is_constant()) errs.push_back(fmt::format("node '{}' writes the constant '{}'", n.name, tt.name));
+      if (g.is_graph_input(t)) errs.push_back(fmt::format("node '{}' writes the graph input '{}'", n.name, tt.name));
+      if (++writers[static_cast<size_t>(t)] > 1) errs.push_back(fmt::format("tensor '{}' is produced twice", tt.name));
+      defined[static_cast<size_t>(t)] = true;
+    }
+  }
+  for (ir::TensorId t : g.outputs) {
+    if (!valid(t)) errs.push_back(fmt::format("graph output id {} out of range", t));
+    else if (!defined[static_cast<size_t>(t)]) errs.push_back(fmt::format("graph output '{}' is never produced", g.tensor(t).name));
+  }
+}
+
+// Re-runs each operator's rule and compares with the types recorded in the graph.
+void check_types(const ir::Graph& g, std::vector<std::string>& errs) {
+  for (const ir::Tensor& t : g.tensors) {
+    if (!t.shape_known) { errs.push_back(fmt::format("tensor '{}' has no type", t.name)); continue; }
+    if (t.is_constant() && static_cast<int64_t>(t.data->size()) != t.bytes())
+      errs.push_back(fmt::format("constant '{}' holds {} bytes, its type needs {}", t.name, t.data->size(), t.bytes()));
+  }
+  for (const ir::Node& n : g.nodes) {
+    const ops::OpDef* def = ops::find_op(n.op);
+    if (!def) { errs.push_back(fmt::format("node '{}': unknown operator {}", n.name, n.op)); continue; }
+    ops::InferContext ctx(g, n);
+    try {
+      def->infer(ctx);
+    } catch (const std::exception& e) {
+      errs.push_back(fmt::format("node '{}' ({}) no longer passes its rule: {}", n.name, n.op, e.what()));
+      continue;
+    }
+    for (size_t i = 0; i < n.outputs.size(); ++i) {
+      if (n.outputs[i] == ir::kNoTensor) continue;
+      const ir::Tensor& t = g.tensor(n.outputs[i]);
+      const ops::OutputType& o = ctx.outputs()[i];
+      if (o.dtype != t.dtype || o.shape != t.shape)
+        errs.push_back(fmt::format("node '{}' ({}) output '{}' is {}[{}], its rule says {}[{}]", n.name, n.op, t.name,
+                                   ir::dtype_name(t.dtype), ir::shape_str(t.shape), ir::dtype_name(o.dtype),
+                                   ir::shape_str(o.shape)));
+    }
+  }
+}
+
+// No two arena tensors live at the same step share a byte, unless one is a view of the other.
+void check_plan(const ir::Graph& g, std::vector<std::string>& errs) {
+  const size_t nt = g.tensors.size();
+  std::vector<int> first(nt, -1), last(nt, -1);
+  for (size_t s = 0; s < g.nodes.size(); ++s) {
+    auto touch = [&](ir::TensorId t) {
+      if (t == ir::kNoTensor) return;
+      auto i = static_cast<size_t>(t);
+      if (first[i] < 0) first[i] = static_cast<int>(s);
+      last[i] = static_cast<int>(s);
+    };
+    for (ir::TensorId t : g.nodes[s].outputs) touch(t);
+    for (ir::TensorId t : g.nodes[s].inputs) touch(t);
+  }
+  // Views: output and input 0 of a view node may share bytes.
+  std::vector<std::pair<ir::TensorId, ir::TensorId>> views;
+  for (const ir::Node& n : g.nodes) {
+    const ops::OpDef* def = ops::find_op(n.op);
+    if (def && def->is_view && !n.inputs.empty() && !n.outputs.empty()) views.emplace_back(n.inputs[0], n.outputs[0]);
+  }
+  auto same_storage = [&](ir::TensorId a, ir::TensorId b) {
+    // Follow view chains both ways from a to see whether b shares its storage.
+    std::vector<ir::TensorId> group{a};
+    for (size_t k = 0; k < group.size(); ++k)
+      for (const auto& [in, out] : views) {
+        if (in == group[k] && std::find(group.begin(), group.end(), out) == group.end()) group.push_back(out);
+        if (out == group[k] && std::find(group.begin(), group.end(), in) == group.end()) group.push_back(in);
+      }
+    return std::find(group.begin(), group.end(), b) != group.end();
+  };
+  std::vector<ir::TensorId> arena;
+  for (size_t t = 0; t < nt; ++t) {
+    const auto id = static_cast<ir::TensorId>(t);
+    const ir::Tensor& tt = g.tensors[t];
+    if (!g.lives_in_arena(id)) {
+      if (tt.arena_offset >= 0) errs.push_back(fmt::format("'{}' is not an arena tensor but has an offset", tt.name));
+      continue;
+    }
+    if (first[t] < 0) continue;
+    if (tt.arena_offset < 0 || tt.arena_offset % 16 != 0 || tt.arena_offset + tt.bytes() > g.arena_bytes) {
+      errs.push_back(fmt::format("'{}' ({} bytes) at offset {} does not fit an arena of {} bytes, aligned", tt.name,
+                                 tt.bytes(), tt.arena_offset, g.arena_bytes));
+      continue;
+    }
+    arena.push_back(id);
+  }
+  for (size_t i = 0; i < arena.size(); ++i)
+    for (size_t j = i + 1; j < arena.size(); ++j) {
+      const auto a = static_cast<size_t>(arena[i]), b = static_cast<size_t>(arena[j]);
+      const ir::Tensor &ta = g.tensors[a], &tb = g.tensors[b];
+      const bool live_together = first[a] <= last[b] && first[b] <= last[a];
+      const bool bytes_overlap = ta.arena_offset < tb.arena_offset + tb.bytes() && tb.arena_offset < ta.arena_offset + ta.bytes();
+      if (live_together && bytes_overlap && ta.bytes() > 0 && tb.bytes() > 0 && !same_storage(arena[i], arena[j]))
+        errs.push_back(fmt::format("'{}' and '{}' are live together and overlap in the arena", ta.name, tb.name));
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> verify(const ir::Graph& g) {
+  std::vector<std::string> errs;
+  check_structure(g, errs);
+  if (!errs.empty()) return errs;
+  if (g.resolved) check_types(g, errs);
+  if (g.planned) check_plan(g, errs);
+  return errs;
+}
+
+void verify_or_throw(const ir::Graph& g, const std::string& after_pass) {
+  const std::vector<std::string> errs = verify(g);
+  if (errs.empty()) return;
+  throw support::InternalError(fmt::format("{}: IR verifier failed after pass '{}' (a bug in Mote):\n  {}", g.name,
+                                           after_pass, fmt::join(errs, "\n  ")));
+}
+
+}  // namespace mote::verifier

@@ -1,0 +1,92 @@
+#include "frontend/onnx_loader.h"
+
+#include <onnx/checker.h>
+#include <onnx/shape_inference/implementation.h>
+#include <onnx/version_converter/convert.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "compiler/support/error.h"
+
+namespace mote::frontend {
+
+using support::Refusal;
+
+int default_opset(const onnx::ModelProto& m) {
+  for (const auto& o : m.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx") return static_cast<int>(o.version());
+  return 0;
+}
+
+namespace {
+
+constexpr uintmax_t kMaxModelBytes = uintmax_t{1} << 31;  // protobuf's own limit is 2 GiB
+
+onnx::ModelProto parse(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw Refusal(fmt::format("{}: no such model file", path));
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec || size == 0) throw Refusal(fmt::format("{}: the file is empty or unreadable", path));
+  if (size >= kMaxModelBytes) throw Refusal(fmt::format("{}: the file is larger than 2 GiB", path));
+  std::ifstream f(path, std::ios::binary);
+  onnx::ModelProto m;
+  if (!f || !m.ParseFromIstream(&f))
+    throw Refusal(fmt::format("{}: not a valid ONNX model (the protobuf does not parse; truncated or not ONNX?)", path));
+  if (!m.has_graph() || m.graph().node_size() == 0 && m.graph().output_size() == 0)
+    throw Refusal(fmt::format("{}: not a valid ONNX model (no graph)", path));
+  return m;
+}
+
+void fix_input_shapes(onnx::ModelProto& m, const LoadOptions& opts, const std::string& path) {
+  auto* g = m.mutable_graph();
+  for (const auto& [name, dims] : opts.input_shapes) {
+    bool found = false;
+    for (auto& in : *g->mutable_input()) {
+      if (in.name() != name) continue;
+      found = true;
+      auto* shape = in.mutable_type()->mutable_tensor_type()->mutable_shape();
+      shape->clear_dim();
+      for (int64_t d : dims) shape->add_dim()->set_dim_value(d);
+    }
+    if (!found) throw Refusal(fmt::format("{}: --input-shape names '{}', which is not a graph input", path, name));
+  }
+}
+
+}  // namespace
+
+onnx::ModelProto load_model(const std::string& path, const LoadOptions& opts) {
+  onnx::ModelProto m = parse(path);
+  fix_input_shapes(m, opts, path);
+
+  try {
+    onnx::checker::check_model(m);
+  } catch (const std::exception& e) {
+    throw Refusal(fmt::format("{}: the ONNX checker rejects the model: {}", path, e.what()));
+  }
+
+  const int opset = default_opset(m);
+  if (opset == 0) throw Refusal(fmt::format("{}: the model imports no default-domain opset", path));
+  if (opset < kMinOpset) {
+    try {
+      m = onnx::version_conversion::ConvertVersion(m, kMinOpset);
+    } catch (const std::exception& e) {
+      throw Refusal(fmt::format("{}: cannot convert opset {} to {}: {}", path, opset, kMinOpset, e.what()));
+    }
+  }
+
+  // Shapes recorded by the exporter may contradict --input-shape; Mote infers them afresh.
+  m.mutable_graph()->clear_value_info();
+  try {
+    onnx::ShapeInferenceOptions so(/*check_type=*/true, /*error_mode=*/1, /*enable_data_propagation=*/true);
+    onnx::shape_inference::InferShapes(m, onnx::OpSchemaRegistry::Instance(), so);
+  } catch (const std::exception& e) {
+    throw Refusal(fmt::format("{}: ONNX shape inference fails: {}", path, e.what()));
+  }
+  return m;
+}
+
+}  // namespace mote::frontend

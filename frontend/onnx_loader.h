@@ -1,0 +1,25 @@
+#pragma once
+// Reads an ONNX file and prepares it with ONNX's own tools: the checker, the
+// version converter (to the opset Mote lowers from) and shape inference.
+#include <map>
+#include <string>
+#include <vector>
+
+#include <onnx/onnx_pb.h>
+
+namespace mote::frontend {
+
+constexpr int kMinOpset = 13;  // older models are converted up to this opset
+
+struct LoadOptions {
+  // Fixed shapes for graph inputs, replacing symbolic or declared dimensions.
+  std::map<std::string, std::vector<int64_t>> input_shapes;
+};
+
+// Parses, checks, converts and infers. Refuses (exit 2) with "<file>: <reason>".
+onnx::ModelProto load_model(const std::string& path, const LoadOptions& opts);
+
+// Opset of the default ("" or "ai.onnx") domain.
+int default_opset(const onnx::ModelProto& m);
+
+}  // namespace mote::frontend

@@ -1,0 +1,22 @@
+#pragma once
+// Pass `plan-memory`: lifetimes from the schedule, offsets from a strategy.
+// Every tensor that is not a constant, a graph input or a graph output gets an
+// arena offset; the output of a view (Reshape, Flatten, Squeeze, Unsqueeze)
+// shares its input's bytes. Codegen only reads the result.
+#include <cstdint>
+#include <string>
+
+#include "compiler/ir/graph.h"
+
+namespace mote::passes {
+
+struct MemoryReport {
+  std::string strategy;
+  int64_t arena_bytes = 0;
+  int64_t lower_bound_bytes = 0;  // the most bytes live at one step: no plan can beat it
+  int64_t unshared_bytes = 0;     // sum of all arena tensors: one buffer per tensor
+};
+
+MemoryReport plan_memory(ir::Graph& g, const std::string& strategy = "greedy");
+
+}  // namespace mote::passes

@@ -1,0 +1,42 @@
+#include "passes/pass_manager.h"
+
+#include <algorithm>
+#include <functional>
+
+#include "compiler/ir/printer.h"
+#include "compiler/verifier/verifier.h"
+#include "passes/dead_code.h"
+#include "passes/eliminate_identity.h"
+#include "passes/resolve.h"
+
+namespace mote::passes {
+
+const std::vector<std::string>& pass_names() {
+  static const std::vector<std::string> names = {"dce", "resolve", "eliminate-identity", "dce-2", "plan-memory"};
+  return names;
+}
+
+MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
+  MemoryReport report;
+  const std::vector<std::function<void()>> steps = {
+      // Dead nodes go first so unused optional outputs are not held against a node's rule.
+      [&] { eliminate_dead_code(g); },
+      [&] { resolve(g); },
+      [&] { eliminate_identity(g); },
+      [&] { eliminate_dead_code(g); },
+      [&] { report = plan_memory(g, opts.planner); },
+  };
+  verifier::verify_or_throw(g, "frontend");
+  for (size_t i = 0; i < steps.size(); ++i) {
+    steps[i]();
+    const std::string& name = pass_names()[i];
+    verifier::verify_or_throw(g, name);
+    const auto& pa = opts.print_after;
+    if (opts.dump && (std::find(pa.begin(), pa.end(), name) != pa.end() ||
+                      std::find(pa.begin(), pa.end(), "all") != pa.end()))
+      *opts.dump << "; IR after " << name << "\n" << ir::print(g);
+  }
+  return report;
+}
+
+}  // namespace mote::passes

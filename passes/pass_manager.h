@@ -1,0 +1,24 @@
+#pragma once
+// Runs Mote's pass pipeline on a freshly lowered graph, with the IR verifier
+// after every pass and `--print-after` dumps.
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "compiler/ir/graph.h"
+#include "passes/memory/plan_memory.h"
+
+namespace mote::passes {
+
+struct PipelineOptions {
+  std::string planner = "greedy";
+  std::vector<std::string> print_after;  // pass names, or "all"
+  std::ostream* dump = nullptr;          // where dumps go
+};
+
+// The names of the passes, in the order they run.
+const std::vector<std::string>& pass_names();
+
+MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts);
+
+}  // namespace mote::passes

@@ -1,0 +1,107 @@
+#include "passes/resolve.h"
+
+#include <fmt/format.h>
+
+#include "compiler/ops/registry.h"
+#include "compiler/support/error.h"
+
+namespace mote::passes {
+
+namespace {
+
+constexpr int64_t kMaxTensorBytes = int64_t{1} << 31;
+
+// Returns an empty string on success, or the reason the node cannot be compiled.
+std::string resolve_node(ir::Graph& g, size_t index, bool& folded) {
+  ir::Node& n = g.nodes[index];
+  folded = false;
+  for (ir::TensorId t : n.inputs)
+    if (t != ir::kNoTensor && !g.tensor(t).shape_known)
+      return fmt::format("input '{}' comes from a node Mote cannot compile", g.tensor(t).name);
+  const ops::OpDef* def = ops::find_op(n.op);
+  if (!def) return fmt::format("operator {} is not supported", n.op);
+  ops::InferContext ctx(g, n);
+  try {
+    def->infer(ctx);
+  } catch (const support::Refusal& e) {
+    return e.what();
+  }
+  for (size_t i = 0; i < n.outputs.size(); ++i) {
+    if (n.outputs[i] == ir::kNoTensor) continue;
+    const ops::OutputType& o = ctx.outputs()[i];
+    if (!o.set) return fmt::format("output {} is not supported", i);
+    ir::Tensor& t = g.tensor(n.outputs[i]);
+    t.dtype = o.dtype;
+    t.shape = o.shape;
+    // Guard against overflow before any byte count is computed.
+    int64_t bytes = ir::dtype_size(o.dtype);
+    for (int64_t d : o.shape) {
+      if (d != 0 && bytes > kMaxTensorBytes / d)
+        return fmt::format("output '{}' would be too large ({})", t.name, ir::shape_str(o.shape));
+      bytes *= d;
+    }
+    t.shape_known = true;
+  }
+  if (def->fold) {
+    std::vector<std::vector<uint8_t>> data;
+    if (def->fold(g, n, data) && data.size() == n.outputs.size()) {
+      for (size_t i = 0; i < n.outputs.size(); ++i)
+        if (n.outputs[i] != ir::kNoTensor) g.tensor(n.outputs[i]).data = std::move(data[i]);
+      folded = true;
+    }
+  }
+  return {};
+}
+
+// A graph output that is a constant or a graph input gets a copy node of its own, so the
+// generated API always writes every output into the caller's buffer.
+void materialize_outputs(ir::Graph& g) {
+  for (ir::TensorId& out : g.outputs) {
+    ir::Tensor& t = g.tensor(out);
+    if (!t.is_constant() && !g.is_graph_input(out)) continue;
+    ir::Tensor copy;
+    // Inputs keep their names (callers match them); a constant gives its name to the output.
+    copy.name = t.is_constant() ? t.name : t.name + "_out";
+    copy.dtype = t.dtype;
+    copy.shape = t.shape;
+    copy.shape_known = t.shape_known;
+    if (t.is_constant()) t.name += "_constant";
+    ir::Node n;
+    n.name = copy.name + "_copy";
+    n.op = "Identity";
+    n.opset = 13;
+    n.inputs = {out};
+    const ir::TensorId id = g.add_tensor(std::move(copy));
+    n.outputs = {id};
+    g.nodes.push_back(std::move(n));
+    out = id;
+  }
+}
+
+std::vector<NodeProblem> run(ir::Graph& g, bool stop_at_first) {
+  std::vector<NodeProblem> problems;
+  std::vector<ir::Node> kept;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    bool folded = false;
+    std::string why = resolve_node(g, i, folded);
+    if (!why.empty()) {
+      const ir::Node& n = g.nodes[i];
+      if (stop_at_first) throw support::Refusal(fmt::format("{}: node '{}' ({}): {}", g.name, n.name, n.op, why));
+      problems.push_back({n.name, n.op, why});
+    }
+    if (!folded) kept.push_back(std::move(g.nodes[i]));
+  }
+  g.nodes = std::move(kept);
+  materialize_outputs(g);
+  g.compact();
+  g.resolved = problems.empty();
+  return problems;
+}
+
+}  // namespace
+
+void resolve(ir::Graph& g) { run(g, true); }
+
+std::vector<NodeProblem> resolve_collecting(ir::Graph& g) { return run(g, false); }
+
+}  // namespace mote::passes
