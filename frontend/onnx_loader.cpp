@@ -63,7 +63,9 @@ onnx::ModelProto load_model(const std::string& path, const LoadOptions& opts) {
   fix_input_shapes(m, opts, path);
 
   try {
-    onnx::checker::check_model(m);
+    // The path form knows the model's folder, so external data files are checked where
+    // Mote will read them (and only there: see tensor_proto.cpp).
+    onnx::checker::check_model(path);
   } catch (const std::exception& e) {
     throw Refusal(fmt::format("{}: the ONNX checker rejects the model: {}", path, e.what()));
   }

@@ -1,0 +1,281 @@
+// Bad input to the `mote` binary: every refusal must exit 2 with one clear line
+// naming the file, node and reason, and must leave the output directory empty.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <onnx/onnx_pb.h>
+
+#include "compiler/support/files.h"
+#include "compiler/support/process.h"
+
+namespace fs = std::filesystem;
+using mote::support::run_process;
+
+namespace {
+
+struct Run {
+  int code = -1;
+  std::string output;
+};
+
+Run run_mote(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {MOTE_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const auto r = run_process(argv, 120);
+  return {r.exited ? r.exit_code : -1, r.output};
+}
+
+// A valid one-node model: y = Relu(x) with x float[1,4].
+onnx::ModelProto relu_model() {
+  onnx::ModelProto m;
+  m.set_ir_version(8);
+  m.add_opset_import()->set_version(13);
+  auto* g = m.mutable_graph();
+  g->set_name("g");
+  auto add_value = [](onnx::ValueInfoProto* v, const std::string& name, std::vector<int64_t> dims) {
+    v->set_name(name);
+    auto* tt = v->mutable_type()->mutable_tensor_type();
+    tt->set_elem_type(onnx::TensorProto::FLOAT);
+    for (int64_t d : dims) tt->mutable_shape()->add_dim()->set_dim_value(d);
+  };
+  add_value(g->add_input(), "x", {1, 4});
+  add_value(g->add_output(), "y", {1, 4});
+  auto* n = g->add_node();
+  n->set_name("act");
+  n->set_op_type("Relu");
+  n->add_input("x");
+  n->add_output("y");
+  return m;
+}
+
+// Det (a valid ONNX op Mote does not implement) on a batch of 4x4 matrices.
+void make_det(onnx::ModelProto& m) {
+  auto* g = m.mutable_graph();
+  g->mutable_node(0)->set_op_type("Det");
+  auto* in = g->mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape();
+  in->mutable_dim(0)->set_dim_value(4);
+  auto* out = g->mutable_output(0)->mutable_type()->mutable_tensor_type()->mutable_shape();
+  out->clear_dim();  // the determinant of one matrix is a scalar
+}
+
+struct Workspace {
+  mote::support::TempDir dir{"badinput"};
+  std::string model = dir.path() + "/model.onnx";
+  std::string out = dir.path() + "/out";
+  void write(const onnx::ModelProto& m) const {
+    std::ofstream f(model, std::ios::binary);
+    m.SerializeToOstream(&f);
+  }
+  void write_bytes(const std::string& bytes) const { mote::support::write_file(model, bytes); }
+  bool out_empty() const { return !fs::exists(out) || fs::is_empty(out); }
+};
+
+void expect_refusal(const Workspace& w, const std::vector<std::string>& needles) {
+  const Run r = run_mote({"compile", w.model, "-o", w.out});
+  INFO(r.output);
+  CHECK(r.code == 2);
+  CHECK(r.output.rfind("mote: error: ", 0) == 0);
+  for (const std::string& n : needles) CHECK(r.output.find(n) != std::string::npos);
+  CHECK(w.out_empty());
+}
+
+}  // namespace
+
+TEST_CASE("a valid model compiles (the baseline the refusals start from)", "[cli]") {
+  Workspace w;
+  w.write(relu_model());
+  const Run r = run_mote({"compile", w.model, "-o", w.out, "--name", "tiny"});
+  INFO(r.output);
+  CHECK(r.code == 0);
+  CHECK(fs::exists(w.out + "/tiny.h"));
+  CHECK(fs::exists(w.out + "/tiny.cpp"));
+  CHECK(fs::exists(w.out + "/tiny_weights.cpp"));
+}
+
+TEST_CASE("missing, empty, truncated and random files are refused", "[cli]") {
+  Workspace w;
+  SECTION("missing") { expect_refusal(w, {"no such model file"}); }
+  SECTION("empty") {
+    w.write_bytes("");
+    expect_refusal(w, {"empty"});
+  }
+  SECTION("truncated") {
+    std::string bytes;
+    relu_model().SerializeToString(&bytes);
+    w.write_bytes(bytes.substr(0, bytes.size() / 2));
+    expect_refusal(w, {w.model});
+  }
+  SECTION("random bytes") {
+    std::mt19937 rng(42);
+    std::string bytes(4096, '\0');
+    for (char& c : bytes) c = static_cast<char>(rng());
+    w.write_bytes(bytes);
+    expect_refusal(w, {w.model});
+  }
+}
+
+TEST_CASE("unsupported operators and attributes are refused naming the node", "[cli]") {
+  Workspace w;
+  onnx::ModelProto m = relu_model();
+  SECTION("unknown op") {
+    make_det(m);
+    w.write(m);
+    expect_refusal(w, {"node 'act' (Det)", "not supported"});
+  }
+  SECTION("custom domain") {
+    m.mutable_graph()->mutable_node(0)->set_domain("com.example");
+    m.add_opset_import()->set_domain("com.example");
+    m.mutable_opset_import(1)->set_version(1);
+    w.write(m);
+    expect_refusal(w, {"node 'act'", "com.example"});
+  }
+}
+
+TEST_CASE("a symbolic dimension is refused unless --input-shape fixes it", "[cli]") {
+  Workspace w;
+  onnx::ModelProto m = relu_model();
+  auto* dim = m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(0);
+  dim->set_dim_param("batch");
+  m.mutable_graph()->mutable_output(0)->mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(0)->set_dim_param("batch");
+  w.write(m);
+  expect_refusal(w, {"'x'", "symbolic dimension 'batch'", "--input-shape"});
+  const Run r = run_mote({"compile", w.model, "-o", w.out, "--input-shape", "x=2x4", "--name", "model"});
+  INFO(r.output);
+  CHECK(r.code == 0);
+  const std::string header = mote::support::read_text(w.out + "/model.h");
+  CHECK(header.find("#define MODEL_INPUT0_SHAPE {2, 4}") != std::string::npos);
+}
+
+TEST_CASE("huge dimensions are refused", "[cli]") {
+  Workspace w;
+  onnx::ModelProto m = relu_model();
+  for (auto* v : {m.mutable_graph()->mutable_input(0), m.mutable_graph()->mutable_output(0)}) {
+    auto* shape = v->mutable_type()->mutable_tensor_type()->mutable_shape();
+    shape->mutable_dim(0)->set_dim_value(1 << 20);
+    shape->mutable_dim(1)->set_dim_value(1 << 20);
+  }
+  w.write(m);
+  expect_refusal(w, {"'x'", "too large"});
+}
+
+TEST_CASE("a cycle is refused", "[cli]") {
+  Workspace w;
+  onnx::ModelProto m = relu_model();
+  auto* g = m.mutable_graph();
+  // act reads z, which a later node computes from act's output.
+  g->mutable_node(0)->set_input(0, "z");
+  auto* n = g->add_node();
+  n->set_name("loop_back");
+  n->set_op_type("Relu");
+  n->add_input("y");
+  n->add_output("z");
+  w.write(m);
+  expect_refusal(w, {w.model});
+}
+
+TEST_CASE("a missing initializer is refused", "[cli]") {
+  Workspace w;
+  onnx::ModelProto m = relu_model();
+  auto* n = m.mutable_graph()->mutable_node(0);
+  n->set_op_type("Add");
+  n->add_input("bias_nobody_defines");
+  w.write(m);
+  expect_refusal(w, {w.model, "bias_nobody_defines"});
+}
+
+TEST_CASE("external data outside the model's folder is refused", "[cli]") {
+  Workspace w;
+  onnx::ModelProto m = relu_model();
+  auto* n = m.mutable_graph()->mutable_node(0);
+  n->set_op_type("Add");
+  n->add_input("b");
+  auto* init = m.mutable_graph()->add_initializer();
+  init->set_name("b");
+  init->set_data_type(onnx::TensorProto::FLOAT);
+  init->add_dims(4);
+  init->set_data_location(onnx::TensorProto::EXTERNAL);
+  auto* loc = init->add_external_data();
+  loc->set_key("location");
+  SECTION("absolute path") {
+    loc->set_value("/etc/passwd");
+    w.write(m);
+    const Run r = run_mote({"compile", w.model, "-o", w.out});
+    CHECK(r.code == 2);
+    CHECK(w.out_empty());
+  }
+  SECTION("relative path escaping the folder") {
+    loc->set_value("../../../../etc/passwd");
+    w.write(m);
+    const Run r = run_mote({"compile", w.model, "-o", w.out});
+    CHECK(r.code == 2);
+    CHECK(w.out_empty());
+  }
+  SECTION("inside the folder, read") {
+    loc->set_value("b.bin");
+    const float values[4] = {1, -2, 3, -4};
+    mote::support::write_file(w.dir.path() + "/b.bin", std::string(reinterpret_cast<const char*>(values), 16));
+    w.write(m);
+    const Run r = run_mote({"compile", w.model, "-o", w.out, "--name", "model"});
+    INFO(r.output);
+    CHECK(r.code == 0);
+    CHECK(mote::support::read_text(w.out + "/model_weights.cpp").find("1.0f, -2.0f, 3.0f, -4.0f") != std::string::npos);
+  }
+}
+
+TEST_CASE("bad arguments are refused with exit 2", "[cli]") {
+  Workspace w;
+  w.write(relu_model());
+  CHECK(run_mote({"compile", w.model}).code == 2);  // no -o
+  CHECK(run_mote({"frobnicate"}).code == 2);
+  const Run bad_shape = run_mote({"compile", w.model, "-o", w.out, "--input-shape", "x=1xbanana"});
+  CHECK(bad_shape.code == 2);
+  CHECK(bad_shape.output.find("invalid shape '1xbanana'") != std::string::npos);
+  CHECK(run_mote({"compile", w.model, "-o", w.out, "--input-shape", "nope=1x4"}).code == 2);
+  CHECK(run_mote({"compile", w.model, "-o", w.out, "--name", "not-an-identifier"}).code == 2);
+  CHECK(w.out_empty());
+  CHECK(run_mote({"verify", w.model, "--data", w.dir.path() + "/nothing"}).code == 2);
+}
+
+TEST_CASE("inspect lists unsupported nodes and exits 2", "[cli]") {
+  Workspace w;
+  onnx::ModelProto m = relu_model();
+  make_det(m);
+  w.write(m);
+  const Run r = run_mote({"inspect", w.model});
+  CHECK(r.code == 2);
+  CHECK(r.output.find("'act' (Det): operator Det is not supported") != std::string::npos);
+  CHECK(r.output.find("compilable: no") != std::string::npos);
+}
+
+TEST_CASE("verify reports a wrong expected output as failure (exit 1)", "[cli]") {
+  Workspace w;
+  w.write(relu_model());
+  const std::string set = w.dir.path() + "/test_data_set_0";
+  fs::create_directories(set);
+  auto tensor = [](const std::string& name, std::vector<float> v) {
+    onnx::TensorProto t;
+    t.set_name(name);
+    t.set_data_type(onnx::TensorProto::FLOAT);
+    t.add_dims(1);
+    t.add_dims(4);
+    for (float f : v) t.add_float_data(f);
+    return t;
+  };
+  auto save = [](const onnx::TensorProto& t, const std::string& path) {
+    std::ofstream f(path, std::ios::binary);
+    t.SerializeToOstream(&f);
+  };
+  save(tensor("x", {1, -2, 3, -4}), set + "/input_0.pb");
+  save(tensor("y", {1, 0, 3, 0}), set + "/output_0.pb");
+  Run r = run_mote({"verify", w.model, "--no-sanitize"});
+  INFO(r.output);
+  CHECK(r.code == 0);
+  save(tensor("y", {1, 0, 3.5f, 0}), set + "/output_0.pb");
+  r = run_mote({"verify", w.model, "--no-sanitize"});
+  INFO(r.output);
+  CHECK(r.code == 1);
+  CHECK(r.output.find("FAIL") != std::string::npos);
+}

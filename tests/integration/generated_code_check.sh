@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Checks what a firmware project needs of generated code, for one model:
+#  1. it compiles with -Wall -Wextra -Werror, no exceptions, no RTTI, with g++ for
+#     the host and with arm-none-eabi-g++ for a Cortex-M4F;
+#  2. no static constructors (.init_array/.ctors empty) and no heap: the only
+#     undefined symbols are C math and string functions;
+#  3. the same model compiles to byte-identical files twice, from different folders.
+# Usage: generated_code_check.sh MOTE_BINARY MODEL.onnx
+set -euo pipefail
+mote=$1
+model=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$mote" compile "$model" -o "$work/a" --name net > /dev/null
+(cd "$work" && "$mote" compile "$model" -o b --name net > /dev/null)
+for f in net.h net.cpp net_weights.cpp; do
+  cmp -s "$work/a/$f" "$work/b/$f" || fail "$f differs between two compiles of the same model"
+done
+
+flags=(-std=c++17 -O2 -Wall -Wextra -Werror -fno-exceptions -fno-rtti -I "$work/a")
+arm_flags=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -ffunction-sections -fdata-sections)
+
+for tc in host arm; do
+  if [ "$tc" = host ]; then cxx=(g++); nm=nm; objdump=objdump; extra=(); else
+    cxx=(arm-none-eabi-g++); nm=arm-none-eabi-nm; objdump=arm-none-eabi-objdump; extra=("${arm_flags[@]}"); fi
+  for f in net net_weights; do
+    "${cxx[@]}" "${flags[@]}" "${extra[@]}" -c "$work/a/$f.cpp" -o "$work/$tc-$f.o" \
+      || fail "$tc: $f.cpp does not compile warning-free"
+    if "$objdump" -h "$work/$tc-$f.o" | grep -E '\.(init_array|ctors)' > /dev/null; then
+      fail "$tc: $f.cpp has static constructors"
+    fi
+    # Anything undefined must be a C math or string function: no heap, no C++ runtime.
+    bad=$("$nm" -u "$work/$tc-$f.o" | awk '{print $2}' \
+          | grep -v -E '^(net_w_.*|_?(mem(cpy|set|move)|str.*|(exp|log|sqrt|tanh|pow|floor|ceil|round|fabs|fmod|sin|cos|tan|atan|asin|acos|erf|nearbyint|rint|trunc|lround|cosh|sinh|asinh|acosh|atanh|expm1|log1p|atan2)f?)|__aeabi_.*|_GLOBAL_OFFSET_TABLE_)$' || true)
+    [ -z "$bad" ] || fail "$tc: $f.cpp needs symbols beyond libc/libm: $bad"
+  done
+done
+echo "PASS: $(basename "$(dirname "$model")"): deterministic, -Werror clean on g++ and arm-none-eabi-g++, no ctors, no heap"
