@@ -7,12 +7,13 @@
 #include "compiler/verifier/verifier.h"
 #include "passes/dead_code.h"
 #include "passes/eliminate_identity.h"
+#include "passes/fuse_activation.h"
 #include "passes/resolve.h"
 
 namespace mote::passes {
 
 const std::vector<std::string>& pass_names() {
-  static const std::vector<std::string> names = {"dce", "resolve", "eliminate-identity", "dce-2", "plan-memory"};
+  static const std::vector<std::string> names = {"dce", "resolve", "eliminate-identity", "dce-2", "fuse-activation", "plan-memory"};
   return names;
 }
 
@@ -24,6 +25,7 @@ MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
       [&] { resolve(g); },
       [&] { eliminate_identity(g); },
       [&] { eliminate_dead_code(g); },
+      [&] { fuse_activation(g); },
       [&] { report = plan_memory(g, opts.planner); },
   };
   verifier::verify_or_throw(g, "frontend");

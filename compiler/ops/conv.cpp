@@ -6,7 +6,7 @@ namespace mote::ops {
 namespace {
 
 void infer(InferContext& ctx) {
-  ctx.allow_attrs({"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"});
+  ctx.allow_attrs({"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides", "mote_act_min", "mote_act_max"});
   require_float(ctx, 0);
   const ir::Shape& x = ctx.shape(0);
   const ir::Shape& w = ctx.shape(1);
@@ -48,7 +48,7 @@ KernelCall lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
   k.params = {{"N", x[0]}, {"C", x[1]}, {"M", w[0]}, {"G", ctx.attr_int("group", 1)},
               {"has_bias", int64_t{has_in(n, 2)}}};
   add_window_params(k.params, window_of(g, n), ir::Shape(x.begin() + 2, x.end()));
-  add_no_activation(k.params);
+  add_activation(k.params, ctx);
   k.inputs = {n.inputs[0], n.inputs[1], has_in(n, 2) ? n.inputs[2] : ir::kNoTensor};
   k.outputs = {n.outputs[0]};
   return k;

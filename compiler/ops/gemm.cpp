@@ -6,7 +6,7 @@ namespace mote::ops {
 namespace {
 
 void gemm_infer(InferContext& ctx) {
-  ctx.allow_attrs({"alpha", "beta", "transA", "transB"});
+  ctx.allow_attrs({"alpha", "beta", "transA", "transB", "mote_act_min", "mote_act_max"});
   require_float(ctx, 0);
   const ir::Shape& a = ctx.shape(0);
   const ir::Shape& b = ctx.shape(1);
@@ -53,7 +53,7 @@ KernelCall gemm_lower(const ir::Graph& g, const ir::Node& n, const target::Targe
               {"has_c", int64_t{has_in(n, 2)}},
               {"c_row_stride", c_row},
               {"c_col_stride", c_col}};
-  add_no_activation(k.params);
+  add_activation(k.params, ctx);
   k.inputs = {n.inputs[0], n.inputs[1], has_in(n, 2) ? n.inputs[2] : ir::kNoTensor};
   k.outputs = {n.outputs[0]};
   return k;

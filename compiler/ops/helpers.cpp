@@ -113,9 +113,10 @@ void add_window_params(std::vector<Param>& p, const Window& w, const ir::Shape& 
   p.push_back({"PR", at(w.pads_end, 1, 0)});
 }
 
-void add_no_activation(std::vector<Param>& p) {
-  p.push_back({"act_lo", -std::numeric_limits<double>::infinity()});
-  p.push_back({"act_hi", std::numeric_limits<double>::infinity()});
+void add_activation(std::vector<Param>& p, const InferContext& ctx) {
+  const double inf = std::numeric_limits<double>::infinity();
+  p.push_back({"act_lo", ctx.attr_float("mote_act_min", -inf)});
+  p.push_back({"act_hi", ctx.attr_float("mote_act_max", inf)});
 }
 
 }  // namespace mote::ops

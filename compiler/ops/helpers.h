@@ -36,7 +36,8 @@ Window spatial_window(const InferContext& ctx, const ir::Shape& in_spatial, cons
 // Parameter struct entries for the 2-D kernels, 1-D windows mapped to H = 1.
 void add_window_params(std::vector<Param>& p, const Window& w, const ir::Shape& in_spatial);
 
-// Activation clamp bounds no activation: (-inf, +inf).
-void add_no_activation(std::vector<Param>& p);
+// The clamp a fused activation applies (attributes mote_act_min/max set by the
+// fuse-activation pass), or (-inf, +inf) when none was fused.
+void add_activation(std::vector<Param>& p, const InferContext& ctx);
 
 }  // namespace mote::ops
