@@ -234,8 +234,16 @@ std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, 
     for (const std::string& t : k.type_args) targs.push_back(t);
     std::vector<std::string> args;
     for (ir::TensorId t : k.inputs) args.push_back(ref(t));
+    std::string indent = "  ";
+    if (k.inputs_as_array) {
+      src += fmt::format("  {{\n    const {}* const ins[] = {{{}}};\n", ir::dtype_ctype(g.tensor(k.inputs.at(0)).dtype),
+                         fmt::join(args, ", "));
+      args = {"ins"};
+      indent = "    ";
+    }
     for (ir::TensorId t : k.outputs) args.push_back(ref(t));
-    src += fmt::format("  {}<{}>({});\n", k.kernel, fmt::join(targs, ", "), fmt::join(args, ", "));
+    src += fmt::format("{}{}<{}>({});\n", indent, k.kernel, fmt::join(targs, ", "), fmt::join(args, ", "));
+    if (k.inputs_as_array) src += "  }\n";
   }
   src += "  return 0;\n}\n\n";
 

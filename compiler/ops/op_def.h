@@ -38,6 +38,9 @@ struct KernelCall {
   std::vector<Param> params;
   std::vector<ir::TensorId> inputs;    // runtime operands, kNoTensor passes nullptr
   std::vector<ir::TensorId> outputs;
+  // Variadic operators: the inputs reach the kernel as one array of pointers
+  // (`const T* const* xs`, T the first input's type) instead of one argument each.
+  bool inputs_as_array = false;
 };
 
 struct OpDef {
