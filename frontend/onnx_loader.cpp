@@ -5,6 +5,7 @@
 #include <onnx/version_converter/convert.h>
 
 #include <filesystem>
+#include <set>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -14,6 +15,13 @@
 namespace mote::frontend {
 
 using support::Refusal;
+
+std::vector<std::string> onnx_operator_names() {
+  std::set<std::string> names;
+  for (const onnx::OpSchema& s : onnx::OpSchemaRegistry::get_all_schemas())
+    if (s.domain().empty() || s.domain() == "ai.onnx") names.insert(s.Name());
+  return {names.begin(), names.end()};
+}
 
 int default_opset(const onnx::ModelProto& m) {
   for (const auto& o : m.opset_import())

@@ -19,6 +19,9 @@ struct LoadOptions {
 // Parses, checks, converts and infers. Refuses (exit 2) with "<file>: <reason>".
 onnx::ModelProto load_model(const std::string& path, const LoadOptions& opts);
 
+// Every operator of the default ONNX domain this libonnx knows, sorted.
+std::vector<std::string> onnx_operator_names();
+
 // Opset of the default ("" or "ai.onnx") domain.
 int default_opset(const onnx::ModelProto& m);
 

@@ -10,6 +10,8 @@
 #include "compiler/driver/compile.h"
 #include "compiler/driver/inspect.h"
 #include "compiler/driver/verify.h"
+#include "compiler/ops/registry.h"
+#include "frontend/onnx_loader.h"
 #include "compiler/support/error.h"
 #include "passes/pass_manager.h"
 
@@ -103,6 +105,10 @@ int main(int argc, char** argv) {
   inspect->add_option("model", ic.model, "ONNX model file (or a folder holding model.onnx)")->required();
   inspect->add_option("--input-shape", ic.input_shapes, "fix an input's shape, NAME=1x3x32x32 (repeatable)");
 
+  bool all_onnx = false;
+  CLI::App* ops_cmd = app.add_subcommand("ops", "list the ONNX operators Mote implements, one per line");
+  ops_cmd->add_flag("--all-onnx", all_onnx, "every default-domain ONNX operator, with 'yes' or 'no'");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -118,6 +124,15 @@ int main(int argc, char** argv) {
       if (vo.data_dir.empty()) vo.data_dir = ".";
       vo.build.sanitize = !no_sanitize;
       return mote::driver::verify(vo);
+    }
+    if (ops_cmd->parsed()) {
+      if (!all_onnx) {
+        for (const mote::ops::OpDef* d : mote::ops::all_ops()) fmt::print("{}\n", d->op);
+        return 0;
+      }
+      for (const std::string& op : mote::frontend::onnx_operator_names())
+        fmt::print("{}\t{}\n", op, mote::ops::find_op(op) ? "yes" : "no");
+      return 0;
     }
     if (inspect->parsed()) return mote::driver::inspect(model_file(ic.model), parse_input_shapes(ic.input_shapes));
   } catch (const mote::support::Error& e) {
