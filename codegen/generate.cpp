@@ -194,8 +194,9 @@ std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, 
   }
 
   src += "namespace {\n\n";
-  src += fmt::format("alignas(16) uint8_t g_arena[{}];  // every intermediate tensor, placed by the memory planner\n\n",
-                     std::max<int64_t>(16, g.arena_bytes));
+  if (g.arena_bytes > 0)
+    src += fmt::format("alignas(16) uint8_t g_arena[{}];  // every intermediate tensor, placed by the memory planner\n\n",
+                       g.arena_bytes);
   src += "// Node parameters: every shape a compile-time constant.\n";
   for (size_t i = 0; i < g.nodes.size(); ++i) src += param_struct(s.node_params[i], g.nodes[i], lowered[i].call) + "\n";
   src += "}  // namespace\n\n";

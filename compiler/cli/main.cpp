@@ -11,6 +11,7 @@
 #include "compiler/driver/inspect.h"
 #include "compiler/driver/verify.h"
 #include "compiler/ops/registry.h"
+#include "compiler/target/target.h"
 #include "frontend/onnx_loader.h"
 #include "compiler/support/error.h"
 #include "passes/pass_manager.h"
@@ -38,6 +39,7 @@ std::string model_file(const std::string& arg) {
 
 struct Common {
   std::string model;
+  std::string target = "host";
   std::vector<std::string> input_shapes;
   std::string planner = "greedy";
   std::vector<std::string> print_after;
@@ -48,6 +50,8 @@ void add_common(CLI::App* cmd, Common& c) {
   cmd->add_option("--input-shape", c.input_shapes, "fix an input's shape, NAME=1x3x32x32 (repeatable)");
   cmd->add_option("--planner", c.planner, "memory planner: greedy (default) or linear (no sharing)");
   cmd->add_option("--print-after", c.print_after, "dump the IR after a pass (or 'all') to stderr");
+  cmd->add_option("--target", c.target, "host (default), a core (cortex-m0..m55), a QEMU board or a part; see 'mote targets'")
+      ->capture_default_str();
 }
 
 mote::driver::CompileOptions compile_options(const Common& c) {
@@ -56,6 +60,7 @@ mote::driver::CompileOptions compile_options(const Common& c) {
   o.input_shapes = parse_input_shapes(c.input_shapes);
   o.planner = c.planner;
   o.print_after = c.print_after;
+  o.target = mote::target::find_target(c.target);
   return o;
 }
 
@@ -99,11 +104,15 @@ int main(int argc, char** argv) {
   verify->add_option("--rtol", vo.tolerance.rtol, "relative tolerance")->capture_default_str();
   verify->add_flag("--no-sanitize", no_sanitize, "build without AddressSanitizer and UBSan");
   verify->add_flag("--keep", vo.keep, "keep the build folder");
+  verify->add_option("--toolchain", vo.toolchain, "for Cortex-M targets: gcc (arm-none-eabi-g++) or clang (clang-14)")
+      ->capture_default_str();
 
   Common ic;
   CLI::App* inspect = app.add_subcommand("inspect", "inputs, outputs, ops, parameters, MACs and unsupported nodes");
   inspect->add_option("model", ic.model, "ONNX model file (or a folder holding model.onnx)")->required();
   inspect->add_option("--input-shape", ic.input_shapes, "fix an input's shape, NAME=1x3x32x32 (repeatable)");
+
+  CLI::App* targets_cmd = app.add_subcommand("targets", "list the targets: cores, QEMU boards and MCU parts with their budgets");
 
   bool all_onnx = false;
   CLI::App* ops_cmd = app.add_subcommand("ops", "list the ONNX operators Mote implements, one per line");
@@ -124,6 +133,16 @@ int main(int argc, char** argv) {
       if (vo.data_dir.empty()) vo.data_dir = ".";
       vo.build.sanitize = !no_sanitize;
       return mote::driver::verify(vo);
+    }
+    if (targets_cmd->parsed()) {
+      fmt::print("{:<22} {:<11} {:>4} {:>4} {:>10} {:>10}  {}\n", "target", "core", "FPU", "DSP", "RAM", "flash", "description");
+      for (const mote::target::Target& t : mote::target::all_targets()) {
+        auto kib = [](int64_t b) { return b ? fmt::format("{} KiB", b / 1024) : std::string("-"); };
+        fmt::print("{:<22} {:<11} {:>4} {:>4} {:>10} {:>10}  {}{}\n", t.name, t.supported ? t.core.name : "xtensa",
+                   t.core.has_fpu ? "yes" : "no", t.core.has_dsp ? "yes" : "no", kib(t.ram_bytes), kib(t.flash_bytes),
+                   t.description, t.supported ? "" : " [not supported: " + t.why_unsupported + "]");
+      }
+      return 0;
     }
     if (ops_cmd->parsed()) {
       if (!all_onnx) {

@@ -2,9 +2,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include <fmt/format.h>
 
+#include "compiler/driver/cortex_m_build.h"
 #include "compiler/driver/test_data.h"
 #include "compiler/support/error.h"
 #include "compiler/support/files.h"
@@ -60,9 +62,32 @@ int verify(const VerifyOptions& opts) {
 
   support::TempDir tmp("verify");
   if (opts.keep) tmp.keep();
-  const BuildResult b = build_host(r, tmp.path(), opts.build);
-  if (!b.ok) {
-    fmt::print("verify: {}: FAIL: the generated code does not build:\n{}\n", g.name, b.log);
+  const target::Target& target = opts.compile.target;
+  // One way to run a data set folder (in_N.bin in, out_N.bin out), host or QEMU.
+  std::function<QemuRun(const std::string&)> run_set;
+  std::string build_log;
+  bool built = false;
+  if (target.host) {
+    const BuildResult b = build_host(r, tmp.path(), opts.build);
+    built = b.ok;
+    build_log = b.log;
+    run_set = [&, exe = b.executable](const std::string& dir) {
+      std::vector<std::string> argv = {exe};
+      for (size_t i = 0; i < g.inputs.size(); ++i) argv.push_back(fmt::format("in_{}.bin", i));
+      argv.push_back("--");
+      for (size_t i = 0; i < g.outputs.size(); ++i) argv.push_back(fmt::format("out_{}.bin", i));
+      QemuRun q;
+      q.process = support::run_process(argv, opts.run_timeout_seconds, dir);
+      return q;
+    };
+  } else {
+    const CortexMBuild b = build_cortex_m(r, tmp.path(), target, opts.toolchain);
+    built = b.ok;
+    build_log = b.log;
+    run_set = [&, elf = b.elf](const std::string& dir) { return run_qemu(target, elf, dir, opts.run_timeout_seconds); };
+  }
+  if (!built) {
+    fmt::print("verify: {}: FAIL: the generated code does not build for {}:\n{}\n", g.name, target.name, build_log);
     return support::kExitVerifyFailed;
   }
   if (opts.keep) fmt::print("verify: build folder kept at {}\n", tmp.path());
@@ -70,29 +95,27 @@ int verify(const VerifyOptions& opts) {
   int passed = 0;
   double worst_abs = 0, worst_rel = 0;
   for (size_t s = 0; s < sets.size(); ++s) {
-    std::vector<std::string> argv = {b.executable};
+    const std::string dir = (fs::path(tmp.path()) / fmt::format("set_{}", s)).string();
+    fs::create_directories(dir);
     for (size_t i = 0; i < inputs[s].size(); ++i) {
-      const std::string p = (fs::path(tmp.path()) / fmt::format("in_{}_{}.bin", s, i)).string();
       const auto& d = *inputs[s][i].data;
-      support::write_file(p, std::string(d.begin(), d.end()));
-      argv.push_back(p);
+      support::write_file((fs::path(dir) / fmt::format("in_{}.bin", i)).string(), std::string(d.begin(), d.end()));
     }
-    argv.push_back("--");
-    std::vector<std::string> out_files;
-    for (size_t i = 0; i < outputs[s].size(); ++i) {
-      out_files.push_back((fs::path(tmp.path()) / fmt::format("out_{}_{}.bin", s, i)).string());
-      argv.push_back(out_files.back());
-    }
-    const support::ProcessResult p = support::run_process(argv, opts.run_timeout_seconds);
+    const QemuRun q = run_set(dir);
+    const support::ProcessResult& p = q.process;
     const std::string set_name = fs::path(sets[s].dir).filename().string();
     if (!p.exited || p.exit_code != 0) {
-      fmt::print("  {}: FAIL: the generated code crashed ({})\n{}\n", set_name,
+      fmt::print("  {}: FAIL: the generated code crashed on {} ({})\n{}\n", set_name, target.name,
                  support::describe(p, opts.run_timeout_seconds), p.output);
       continue;
     }
+    if (q.measured)
+      fmt::print("  {}: {}: {} instructions, peak stack {} bytes\n", set_name, target.name, q.instructions,
+                 q.stack_bytes);
     bool set_ok = true;
     for (size_t i = 0; i < outputs[s].size(); ++i) {
-      const Comparison c = compare(outputs[s][i], read_bytes(out_files[i]), opts.tolerance);
+      const Comparison c =
+          compare(outputs[s][i], read_bytes((fs::path(dir) / fmt::format("out_{}.bin", i)).string()), opts.tolerance);
       worst_abs = std::max(worst_abs, c.max_abs);
       worst_rel = std::max(worst_rel, c.max_rel);
       fmt::print("  {}: output {} '{}': max abs err {:.3g}, max rel err {:.3g}{}\n", set_name, i,
@@ -103,8 +126,8 @@ int verify(const VerifyOptions& opts) {
     passed += set_ok;
   }
   const bool ok = passed == static_cast<int>(sets.size());
-  fmt::print("verify: {}: {} {}/{} data sets (max abs err {:.3g}, max rel err {:.3g}, atol {:g}, rtol {:g})\n", g.name,
-             ok ? "PASS" : "FAIL", passed, sets.size(), worst_abs, worst_rel, opts.tolerance.atol, opts.tolerance.rtol);
+  fmt::print("verify: {}: {} on {}: {}/{} data sets (max abs err {:.3g}, max rel err {:.3g}, atol {:g}, rtol {:g})\n", g.name,
+             ok ? "PASS" : "FAIL", target.name, passed, sets.size(), worst_abs, worst_rel, opts.tolerance.atol, opts.tolerance.rtol);
   return ok ? support::kExitOk : support::kExitVerifyFailed;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // `mote verify`: compile, build with a harness, run on every test data set and
-// compare with the expected outputs.
+// compare with the expected outputs, on the host or on an emulated Cortex-M
+// (the target in `compile.target`).
 #include <string>
 
 #include "compiler/driver/compare.h"
@@ -14,8 +15,9 @@ struct VerifyOptions {
   std::string data_dir;
   Tolerance tolerance;
   BuildOptions build;
+  std::string toolchain = "gcc";  // for Cortex-M targets: gcc or clang
   bool keep = false;  // keep the build folder and say where it is
-  int run_timeout_seconds = 60;
+  int run_timeout_seconds = 120;
 };
 
 // Prints a report to stdout; returns the exit code (0 pass, 1 mismatch or broken

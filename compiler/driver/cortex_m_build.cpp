@@ -1,0 +1,110 @@
+#include "compiler/driver/cortex_m_build.h"
+
+#include <filesystem>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "codegen/embedded_file.h"
+#include "compiler/support/error.h"
+#include "compiler/support/files.h"
+
+namespace mote::driver {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kBuildTimeoutSeconds = 600;
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool compile_step(std::vector<std::string> argv, std::string& log) {
+  const support::ProcessResult p = support::run_process(argv, kBuildTimeoutSeconds);
+  if (p.exited && p.exit_code == 0) return true;
+  log += fmt::format("{} ({})\n{}", fmt::join(argv, " "), support::describe(p, kBuildTimeoutSeconds), p.output);
+  return false;
+}
+
+}  // namespace
+
+CortexMBuild build_cortex_m(const CompileResult& r, const std::string& dir, const target::Target& t,
+                            const std::string& toolchain) {
+  if (t.host || t.core.qemu_machine.empty())
+    throw support::Refusal(fmt::format("target '{}' cannot run under QEMU", t.name));
+  if (toolchain != "gcc" && toolchain != "clang")
+    throw support::Refusal(fmt::format("unknown toolchain '{}' (known: gcc, clang)", toolchain));
+  write_outputs(r, dir);
+  for (const codegen::EmbeddedFile& f : codegen::runtime_stub_files())
+    support::write_file((fs::path(dir) / f.name).string(), f.text);
+
+  CortexMBuild b;
+  const fs::path d(dir);
+  b.model_object = (d / (r.symbol + ".o")).string();
+  b.weights_object = (d / (r.symbol + "_weights.o")).string();
+  b.elf = (d / "app.elf").string();
+
+  // Generated code and harness: the flags a firmware project would use.
+  std::vector<std::string> cxx;
+  if (toolchain == "gcc") {
+    cxx = {"arm-none-eabi-g++"};
+    cxx.insert(cxx.end(), t.core.gcc_flags.begin(), t.core.gcc_flags.end());
+  } else {
+    cxx = {"clang++-14", "--target=" + t.core.clang_triple, "--sysroot=/usr/lib/arm-none-eabi", "-fshort-enums"};
+    for (const std::string& f : t.core.gcc_flags)
+      if (f.rfind("-mthumb", 0) != 0) cxx.push_back(f);
+  }
+  const std::vector<std::string> common = {"-O2", "-ffunction-sections", "-fdata-sections", "-fno-exceptions",
+                                           "-fno-rtti", "-Wall", "-Wextra", "-I" + dir};
+  cxx.insert(cxx.end(), common.begin(), common.end());
+  auto compile = [&](const std::string& src, const std::string& obj, std::vector<std::string> extra) {
+    std::vector<std::string> argv = cxx;
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.insert(argv.end(), {"-std=c++17", "-c", (d / src).string(), "-o", obj});
+    return compile_step(argv, b.log);
+  };
+  const std::vector<std::string> harness_defs = {
+      fmt::format("-DMOTE_MODEL_HEADER=\"{}.h\"", r.symbol), "-DMOTE_SYMBOL=" + r.symbol,
+      "-DMOTE_SYMBOL_UPPER=" + upper(r.symbol), "-DMOTE_BARE_METAL=1"};
+  const std::string harness_obj = (d / "harness.o").string(), startup_obj = (d / "startup.o").string();
+  if (!compile(r.symbol + ".cpp", b.model_object, {}) || !compile(r.symbol + "_weights.cpp", b.weights_object, {}) ||
+      !compile("harness.cpp", harness_obj, harness_defs))
+    return b;
+  std::vector<std::string> cc = {"arm-none-eabi-gcc"};
+  cc.insert(cc.end(), t.core.gcc_flags.begin(), t.core.gcc_flags.end());
+  cc.insert(cc.end(), {"-O2", "-Wall", "-Wextra", "-c", (d / "startup.c").string(), "-o", startup_obj});
+  if (!compile_step(cc, b.log)) return b;
+
+  // Linked by arm-none-eabi-gcc for both toolchains: it picks newlib's multilib for the
+  // core, and linking as C proves the generated code needs no C++ runtime.
+  std::vector<std::string> link = {"arm-none-eabi-gcc"};
+  link.insert(link.end(), t.core.gcc_flags.begin(), t.core.gcc_flags.end());
+  link.insert(link.end(), {"-nostartfiles", "--specs=rdimon.specs", "-Wl,--gc-sections", "-L" + dir,
+                           "-T", (d / t.core.linker_script).string(), startup_obj, harness_obj, b.model_object,
+                           b.weights_object, "-lm", "-o", b.elf});
+  b.ok = compile_step(link, b.log);
+  return b;
+}
+
+QemuRun run_qemu(const target::Target& t, const std::string& elf, const std::string& workdir, int timeout_seconds) {
+  QemuRun q;
+  const std::vector<std::string> argv = {
+      "qemu-system-arm", "-M", t.core.qemu_machine, "-nographic", "-monitor", "none", "-serial", "none",
+      "-chardev", "stdio,id=semi0", "-semihosting-config", "enable=on,target=native,chardev=semi0",
+      "-icount", "shift=0,align=off,sleep=off", "-kernel", elf};
+  q.process = support::run_process(argv, timeout_seconds, workdir);
+  static const std::regex bench(R"(mote-bench: ticks=(\d+) stack_bytes=(\d+))");
+  std::smatch m;
+  if (std::regex_search(q.process.output, m, bench)) {
+    q.measured = true;
+    // Under -icount shift=0 one guest instruction is 1 ns of virtual time.
+    q.instructions = std::stoull(m[1].str()) * (1000000000ull / static_cast<uint64_t>(t.core.systick_hz));
+    q.stack_bytes = std::stoull(m[2].str());
+  }
+  return q;
+}
+
+}  // namespace mote::driver
