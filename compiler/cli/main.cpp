@@ -7,13 +7,16 @@
 #include <filesystem>
 #include <iostream>
 
+#include "compiler/driver/bench.h"
 #include "compiler/driver/compile.h"
+#include "compiler/driver/footprint.h"
 #include "compiler/driver/inspect.h"
 #include "compiler/driver/verify.h"
 #include "compiler/ops/registry.h"
 #include "compiler/target/target.h"
 #include "frontend/onnx_loader.h"
 #include "compiler/support/error.h"
+#include "compiler/support/files.h"
 #include "passes/pass_manager.h"
 
 namespace {
@@ -64,10 +67,41 @@ mote::driver::CompileOptions compile_options(const Common& c) {
   return o;
 }
 
-int run_compile(const Common& c, const std::string& outdir, const std::string& name) {
+struct BudgetArgs {
+  std::string ram, flash, reserve_ram, reserve_flash, toolchain = "gcc";
+};
+
+int run_compile(const Common& c, const std::string& outdir, const std::string& name, const BudgetArgs& ba) {
   mote::driver::CompileOptions o = compile_options(c);
   o.symbol = name;
+  const mote::target::Target& t = o.target;
+  if (!t.supported) throw Refusal(fmt::format("target '{}' is not supported: {}", t.name, t.why_unsupported));
+  mote::driver::Budget budget;
+  budget.ram = ba.ram.empty() ? t.ram_bytes : mote::driver::parse_bytes(ba.ram, "--ram");
+  budget.flash = ba.flash.empty() ? t.flash_bytes : mote::driver::parse_bytes(ba.flash, "--flash");
+  if (!ba.reserve_ram.empty()) budget.reserve_ram = mote::driver::parse_bytes(ba.reserve_ram, "--reserve-ram");
+  if (!ba.reserve_flash.empty()) budget.reserve_flash = mote::driver::parse_bytes(ba.reserve_flash, "--reserve-flash");
   const mote::driver::CompileResult r = mote::driver::compile(o);
+
+  // For an MCU, measure the code built for its core and check the budget before
+  // anything is written into OUTDIR.
+  std::string footprint;
+  if (!t.host || budget.ram || budget.flash) {
+    const mote::target::Core core = t.host ? mote::target::find_target("cortex-m4").core : t.core;
+    mote::support::TempDir tmp("footprint");
+    mote::driver::write_outputs(r, tmp.path());
+    const mote::driver::Footprint fp = mote::driver::measure_footprint(tmp.path(), r.symbol, core, ba.toolchain);
+    footprint = mote::driver::footprint_summary(fp);
+    try {
+      mote::driver::check_budget(fp, budget, t.host ? "the given budget" : t.name);
+    } catch (const Refusal& e) {
+      throw Refusal(fmt::format("{}: {}", o.model_path, e.what()));
+    }
+    if (budget.ram || budget.flash)
+      footprint += fmt::format("\n  budget:  fits {}: RAM {} + reserve {} <= {} bytes, flash {} + reserve {} <= {} bytes",
+                               t.host ? "the given budget" : t.name, fp.ram(), budget.reserve_ram, budget.ram,
+                               fp.flash(), budget.reserve_flash, budget.flash);
+  }
   const std::vector<std::string> files = mote::driver::write_outputs(r, outdir);
   fmt::print("mote: compiled {} ({} nodes)\n", o.model_path, r.graph.nodes.size());
   for (const std::string& f : files) fmt::print("  wrote {}\n", f);
@@ -75,6 +109,7 @@ int run_compile(const Common& c, const std::string& outdir, const std::string& n
              r.memory.arena_bytes, r.memory.strategy, r.memory.unshared_bytes, r.memory.lower_bound_bytes);
   fmt::print("  weights: {} bytes\n", r.weight_bytes);
   fmt::print("  MACs:    {} per inference\n", r.macs);
+  if (!footprint.empty()) fmt::print("  target:  {}\n", footprint);
   return 0;
 }
 
@@ -91,6 +126,20 @@ int main(int argc, char** argv) {
   add_common(compile, cc);
   compile->add_option("-o,--output", outdir, "output directory")->required();
   compile->add_option("--name", name, "C symbol prefix (default: from the file name)");
+  BudgetArgs ba;
+  compile->add_option("--ram", ba.ram, "RAM budget (e.g. 256K); default: the target part's RAM");
+  compile->add_option("--flash", ba.flash, "flash budget (e.g. 1M); default: the target part's flash");
+  compile->add_option("--reserve-ram", ba.reserve_ram, "RAM the rest of the firmware needs");
+  compile->add_option("--reserve-flash", ba.reserve_flash, "flash the rest of the firmware needs");
+  compile->add_option("--toolchain", ba.toolchain, "toolchain for measuring: gcc or clang")->capture_default_str();
+
+  Common bc;
+  mote::driver::BenchOptions bo;
+  CLI::App* bench_cmd = app.add_subcommand("bench", "measure one inference on an emulated Cortex-M: instructions, flash, RAM");
+  add_common(bench_cmd, bc);
+  bench_cmd->add_option("--data", bo.data_dir, "inputs: the first test_data_set_* here (default: zeros)");
+  bench_cmd->add_option("--toolchain", bo.toolchain, "gcc (arm-none-eabi-g++) or clang (clang-14)")->capture_default_str();
+  bench_cmd->add_flag("--json", bo.json, "print one JSON object");
 
   Common vc;
   mote::driver::VerifyOptions vo;
@@ -126,7 +175,11 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (compile->parsed()) return run_compile(cc, outdir, name);
+    if (compile->parsed()) return run_compile(cc, outdir, name, ba);
+    if (bench_cmd->parsed()) {
+      bo.compile = compile_options(bc);
+      return mote::driver::bench(bo);
+    }
     if (verify->parsed()) {
       vo.compile = compile_options(vc);
       if (vo.data_dir.empty()) vo.data_dir = std::filesystem::path(vo.compile.model_path).parent_path().string();

@@ -279,3 +279,34 @@ TEST_CASE("verify reports a wrong expected output as failure (exit 1)", "[cli]")
   CHECK(r.code == 1);
   CHECK(r.output.find("FAIL") != std::string::npos);
 }
+
+TEST_CASE("a model that does not fit the part is refused before any file is written", "[cli][budget]") {
+  Workspace w;
+  const std::string vww = std::string(MOTE_MODELS_DIR) + "/vww_mobilenet/model.onnx";
+  const Run r = run_mote({"compile", vww, "-o", w.out, "--target", "stm32f446re"});
+  INFO(r.output);
+  CHECK(r.code == 2);
+  CHECK(r.output.find("does not fit stm32f446re") != std::string::npos);
+  CHECK(r.output.find("131072 available") != std::string::npos);  // RAM of the part
+  CHECK(r.output.find("524288 available") != std::string::npos);  // flash of the part
+  CHECK(w.out_empty());
+  // With enough room it compiles; a reserve for the rest of the firmware can tip it over.
+  const std::string kws = std::string(MOTE_MODELS_DIR) + "/kws_dscnn/model.onnx";
+  CHECK(run_mote({"compile", kws, "-o", w.out, "--ram", "128K", "--flash", "512K"}).code == 0);
+  const Run tight = run_mote({"compile", kws, "-o", w.dir.path() + "/tight", "--ram", "128K", "--reserve-ram", "100K"});
+  CHECK(tight.code == 2);
+  CHECK(tight.output.find("RAM: needs") != std::string::npos);
+  CHECK(!fs::exists(w.dir.path() + "/tight"));
+}
+
+TEST_CASE("unknown and unsupported targets are refused", "[cli][budget]") {
+  Workspace w;
+  w.write(relu_model());
+  const Run unknown = run_mote({"compile", w.model, "-o", w.out, "--target", "z80"});
+  CHECK(unknown.code == 2);
+  CHECK(unknown.output.find("unknown target 'z80'") != std::string::npos);
+  const Run esp = run_mote({"compile", w.model, "-o", w.out, "--target", "esp32-s3"});
+  CHECK(esp.code == 2);
+  CHECK(esp.output.find("Xtensa") != std::string::npos);
+  CHECK(w.out_empty());
+}

@@ -1,0 +1,87 @@
+#include "compiler/driver/bench.h"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "compiler/driver/cortex_m_build.h"
+#include "compiler/driver/footprint.h"
+#include "compiler/driver/test_data.h"
+#include "compiler/support/error.h"
+#include "compiler/support/files.h"
+#include "frontend/tensor_proto.h"
+
+namespace mote::driver {
+
+namespace fs = std::filesystem;
+
+int bench(const BenchOptions& opts) {
+  const target::Target& t = opts.compile.target;
+  if (t.host || !t.supported)
+    throw support::Refusal(fmt::format("bench needs a Cortex-M target (e.g. --target cortex-m4), not '{}'{}", t.name,
+                                       t.supported ? "" : ": " + t.why_unsupported));
+  CompileOptions co = opts.compile;
+  co.symbol = "model";
+  const CompileResult r = compile(co);
+  const ir::Graph& g = r.graph;
+
+  support::TempDir tmp("bench");
+  const CortexMBuild b = build_cortex_m(r, tmp.path(), t, opts.toolchain);
+  if (!b.ok) {
+    fmt::print("bench: {}: the generated code does not build for {}:\n{}\n", g.name, t.name, b.log);
+    return support::kExitVerifyFailed;
+  }
+  // Inputs: the first data set if given, else zeros of the right size.
+  std::vector<std::string> input_files;
+  if (!opts.data_dir.empty()) input_files = find_data_sets(opts.data_dir).front().inputs;
+  for (size_t i = 0; i < g.inputs.size(); ++i) {
+    const ir::Tensor& in = g.tensor(g.inputs[i]);
+    std::string bytes(static_cast<size_t>(in.bytes()), '\0');
+    if (i < input_files.size()) {
+      const ir::Tensor d = frontend::read_tensor_file(input_files[i]);
+      if (d.bytes() != in.bytes())
+        throw support::Refusal(fmt::format("{}: {} bytes, the model's input '{}' needs {}", input_files[i], d.bytes(),
+                                           in.name, in.bytes()));
+      bytes.assign(d.data->begin(), d.data->end());
+    }
+    support::write_file((fs::path(tmp.path()) / fmt::format("in_{}.bin", i)).string(), bytes);
+  }
+  const QemuRun q = run_qemu(t, b.elf, tmp.path(), opts.timeout_seconds);
+  if (!q.process.exited || q.process.exit_code != 0 || !q.measured) {
+    fmt::print("bench: {}: the generated code failed on {} ({})\n{}\n", g.name, t.name,
+               support::describe(q.process, opts.timeout_seconds), q.process.output);
+    return support::kExitVerifyFailed;
+  }
+  Footprint fp;
+  fp.core = t.core.name;
+  fp.model = object_sizes(b.model_object);
+  fp.weights = object_sizes(b.weights_object);
+  fp.stack_estimate = static_cast<int64_t>(q.stack_bytes);
+  const SectionSizes image = object_sizes(b.elf);
+  const double macs_per_insn = q.instructions ? static_cast<double>(r.macs) / static_cast<double>(q.instructions) : 0;
+
+  if (opts.json) {
+    fmt::print(
+        "{{\"model\": \"{}\", \"target\": \"{}\", \"core\": \"{}\", \"toolchain\": \"{}\", \"qemu_machine\": \"{}\", "
+        "\"instructions\": {}, \"macs\": {}, \"macs_per_instruction\": {:.4f}, "
+        "\"flash_bytes\": {}, \"flash_code_bytes\": {}, \"flash_weights_bytes\": {}, "
+        "\"ram_bytes\": {}, \"ram_arena_bytes\": {}, \"ram_other_static_bytes\": {}, \"peak_stack_bytes\": {}, "
+        "\"image_text_bytes\": {}, \"image_data_bytes\": {}, \"image_bss_bytes\": {}}}\n",
+        g.name, t.name, t.core.name, opts.toolchain, t.core.qemu_machine, q.instructions, r.macs, macs_per_insn,
+        fp.flash(), fp.model.flash(), fp.weights.flash(), fp.ram(), g.arena_bytes, fp.static_ram() - g.arena_bytes,
+        q.stack_bytes, image.code + image.rodata, image.data, image.bss);
+    return support::kExitOk;
+  }
+  fmt::print("bench: {} on {} ({}, {}, QEMU {})\n", g.name, t.name, t.core.name, opts.toolchain, t.core.qemu_machine);
+  fmt::print("  instructions per inference: {} (QEMU -icount count of guest instructions, not cycles)\n",
+             q.instructions);
+  fmt::print("  MACs per inference:         {} ({:.3f} MACs per instruction)\n", r.macs, macs_per_insn);
+  fmt::print("  flash: {} bytes = code {} + weights {}\n", fp.flash(), fp.model.flash(), fp.weights.flash());
+  fmt::print("  RAM:   {} bytes = arena {} + other static {} + peak stack {}\n", fp.ram(), g.arena_bytes,
+             fp.static_ram() - g.arena_bytes, q.stack_bytes);
+  fmt::print("  whole test image (with harness and newlib): text {} data {} bss {}\n", image.code + image.rodata,
+             image.data, image.bss);
+  return support::kExitOk;
+}
+
+}  // namespace mote::driver

@@ -1,0 +1,101 @@
+#include "compiler/driver/footprint.h"
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "compiler/support/error.h"
+#include "compiler/support/process.h"
+
+namespace mote::driver {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Deepest chain SYMBOL_run -> kernel: its own frame plus the largest other frame,
+// since kernels are leaves (or inlined into it) apart from libm.
+int64_t stack_from_su(const std::string& su_path, const std::string& symbol) {
+  std::ifstream f(su_path);
+  std::string line;
+  int64_t run = 0, other = 0;
+  static const std::regex row(R"(^\S+:\d+:\d+:(.*)\t(\d+)\t)");
+  while (std::getline(f, line)) {
+    std::smatch m;
+    if (!std::regex_search(line, m, row)) continue;
+    const int64_t bytes = std::stoll(m[2].str());
+    if (m[1].str().find(symbol + "_run") != std::string::npos) run = std::max(run, bytes);
+    else if (m[1].str().find(symbol + "_invoke") == std::string::npos) other = std::max(other, bytes);
+  }
+  return run + other;
+}
+
+}  // namespace
+
+Footprint measure_footprint(const std::string& dir, const std::string& symbol, const target::Core& core,
+                            const std::string& toolchain) {
+  Footprint fp;
+  fp.core = core.name;
+  std::vector<std::string> cxx;
+  if (toolchain == "clang") {
+    cxx = {"clang++-14", "--target=" + core.clang_triple, "--sysroot=/usr/lib/arm-none-eabi", "-fshort-enums"};
+    for (const std::string& f : core.gcc_flags)
+      if (f.rfind("-mthumb", 0) != 0) cxx.push_back(f);
+  } else {
+    cxx = {"arm-none-eabi-g++"};
+    cxx.insert(cxx.end(), core.gcc_flags.begin(), core.gcc_flags.end());
+  }
+  for (const char* f : {"-std=c++17", "-O2", "-ffunction-sections", "-fdata-sections", "-fno-exceptions", "-fno-rtti"})
+    cxx.push_back(f);
+  const bool su = toolchain != "clang";  // clang-14 has no -fstack-usage
+  for (const std::string& part : {symbol, symbol + "_weights"}) {
+    std::vector<std::string> argv = cxx;
+    const std::string obj = (fs::path(dir) / (part + ".o")).string();
+    if (su) argv.push_back("-fstack-usage");
+    argv.insert(argv.end(), {"-I" + dir, "-c", (fs::path(dir) / (part + ".cpp")).string(), "-o", obj});
+    const support::ProcessResult p = support::run_process(argv, 600, dir);
+    if (!p.exited || p.exit_code != 0)
+      throw support::Error(support::kExitVerifyFailed,
+                           fmt::format("the generated code does not build for {}:\n{}", core.name, p.output));
+    (part == symbol ? fp.model : fp.weights) = object_sizes(obj);
+  }
+  if (su) fp.stack_estimate = stack_from_su((fs::path(dir) / (symbol + ".su")).string(), symbol);
+  return fp;
+}
+
+std::string footprint_summary(const Footprint& f) {
+  return fmt::format(
+      "flash {} bytes (code {}, weights {}), RAM {} bytes (arena and other static data {}, stack about {}), for {}",
+      f.flash(), f.model.code + f.model.rodata + f.model.data, f.weights.flash(), f.ram(), f.static_ram(),
+      f.stack_estimate, f.core);
+}
+
+void check_budget(const Footprint& f, const Budget& b, const std::string& target_name) {
+  std::vector<std::string> problems;
+  if (b.ram > 0 && f.ram() + b.reserve_ram > b.ram)
+    problems.push_back(fmt::format("RAM: needs {} bytes ({} for the model{}), {} available", f.ram() + b.reserve_ram,
+                                   f.ram(), b.reserve_ram ? fmt::format(" + {} reserved", b.reserve_ram) : "", b.ram));
+  if (b.flash > 0 && f.flash() + b.reserve_flash > b.flash)
+    problems.push_back(fmt::format("flash: needs {} bytes ({} for the model{}), {} available",
+                                   f.flash() + b.reserve_flash, f.flash(),
+                                   b.reserve_flash ? fmt::format(" + {} reserved", b.reserve_flash) : "", b.flash));
+  if (!problems.empty())
+    throw support::Refusal(fmt::format("the model does not fit {}: {}", target_name, fmt::join(problems, "; ")));
+}
+
+int64_t parse_bytes(const std::string& text, const char* option) {
+  static const std::regex re(R"(^(\d+(?:\.\d+)?)([kKmM]?)$)");
+  std::smatch m;
+  if (!std::regex_match(text, m, re))
+    throw support::Refusal(fmt::format("{} '{}': expected a size like 4096, 256K or 1M", option, text));
+  double v = std::stod(m[1].str());
+  const std::string unit = m[2].str();
+  if (unit == "k" || unit == "K") v *= 1024;
+  if (unit == "m" || unit == "M") v *= 1024 * 1024;
+  return static_cast<int64_t>(v);
+}
+
+}  // namespace mote::driver

@@ -1,0 +1,41 @@
+#pragma once
+// What a model costs a Cortex-M part: flash (code and weights) and RAM (arena,
+// other static data, stack), from the generated code compiled for the target's
+// core, and the check against a part's budget.
+#include <cstdint>
+#include <string>
+
+#include "compiler/driver/compile.h"
+#include "compiler/driver/object_sizes.h"
+#include "compiler/target/target.h"
+
+namespace mote::driver {
+
+struct Footprint {
+  std::string core;
+  SectionSizes model;    // SYMBOL.cpp: kernels, schedule, arena
+  SectionSizes weights;  // SYMBOL_weights.cpp
+  int64_t stack_estimate = 0;  // deepest static frame chain from -fstack-usage (libm calls excluded)
+  int64_t flash() const { return model.flash() + weights.flash(); }
+  int64_t static_ram() const { return model.ram() + weights.ram(); }
+  int64_t ram() const { return static_ram() + stack_estimate; }
+};
+
+// Compiles SYMBOL.cpp and SYMBOL_weights.cpp in `dir` (already written) for `core`.
+Footprint measure_footprint(const std::string& dir, const std::string& symbol, const target::Core& core,
+                            const std::string& toolchain);
+
+struct Budget {
+  int64_t ram = 0, flash = 0;                  // 0: unchecked
+  int64_t reserve_ram = 0, reserve_flash = 0;  // for the rest of the firmware
+};
+
+// Refuses (exit 2) when the footprint does not fit, giving needed and available bytes.
+void check_budget(const Footprint& f, const Budget& b, const std::string& target_name);
+
+std::string footprint_summary(const Footprint& f);
+
+// "256K", "1M", "1.5M", "4096" -> bytes; refuses malformed text.
+int64_t parse_bytes(const std::string& text, const char* option);
+
+}  // namespace mote::driver
