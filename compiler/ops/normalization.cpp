@@ -1,0 +1,193 @@
+// LayerNormalization, InstanceNormalization, LRN, MeanVarianceNormalization.
+// Kernels: normalization.h.
+#include <set>
+
+#include "compiler/ops/helpers.h"
+
+namespace mote::ops {
+
+namespace {
+
+// --- LayerNormalization -------------------------------------------------------
+
+// Element stride of a Scale or B operand over the normalised (inner) block: 1 when
+// it covers the block, 0 when it is a single value; anything else is refused.
+int64_t inner_stride(const InferContext& ctx, size_t i, const ir::Shape& inner, const char* what) {
+  ir::Shape s = ctx.shape(i);
+  if (ir::shape_elements(s) == 1) return 0;
+  while (s.size() > inner.size() && s.front() == 1) s.erase(s.begin());
+  while (s.size() < inner.size()) s.insert(s.begin(), 1);
+  ctx.require(s == inner, "{} of shape {} must cover the normalised shape {} (other broadcasts are not supported)", what,
+              ir::shape_str(ctx.shape(i)), ir::shape_str(inner));
+  return 1;
+}
+
+void ln_infer(InferContext& ctx) {
+  ctx.allow_attrs({"axis", "epsilon", "stash_type"});
+  require_float(ctx, 0);
+  ctx.require(ctx.attr_int("stash_type", 1) == 1, "stash_type {} is not supported (only float)",
+              ctx.attr_int("stash_type", 1));
+  const ir::Shape& x = ctx.shape(0);
+  const int64_t axis = ctx.axis(ctx.attr_int("axis", -1), ctx.rank(0));
+  const ir::Shape inner(x.begin() + axis, x.end());
+  ctx.require(ir::shape_elements(inner) > 0, "normalising over an empty set of elements is not supported");
+  for (size_t i = 1; i <= 2; ++i) {
+    if (i == 2 && !ctx.has_input(2)) break;
+    ctx.require(ctx.dtype(i) == ctx.dtype(0), "input {} element type differs from X", i);
+    inner_stride(ctx, i, inner, i == 1 ? "Scale" : "B");
+  }
+  ctx.set_output(0, ctx.dtype(0), x);
+  ir::Shape stat(x.begin(), x.begin() + axis);
+  stat.resize(x.size(), 1);
+  ctx.set_output(1, ir::DType::kF32, stat);
+  ctx.set_output(2, ir::DType::kF32, stat);
+}
+
+Cost ln_cost(const ir::Graph& g, const ir::Node& n) { return {3 * in(g, n, 0).elements()}; }
+
+KernelCall ln_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
+  InferContext ctx(g, n);
+  const ir::Shape& x = in(g, n, 0).shape;
+  const int64_t axis = ctx.axis(ctx.attr_int("axis", -1), static_cast<int64_t>(x.size()));
+  const ir::Shape inner(x.begin() + axis, x.end());
+  KernelCall k{"normalization.h", "layer_norm", {ir::dtype_ctype(in(g, n, 0).dtype), "float"}, {}, {}, {}};
+  k.params = {{"outer", ir::shape_elements(ir::Shape(x.begin(), x.begin() + axis))},
+              {"inner", ir::shape_elements(inner)},
+              {"epsilon", ctx.attr_float("epsilon", 1e-5)},
+              {"scale_stride", inner_stride(ctx, 1, inner, "Scale")},
+              {"has_bias", int64_t{has_in(n, 2)}},
+              {"bias_stride", has_in(n, 2) ? inner_stride(ctx, 2, inner, "B") : int64_t{0}}};
+  k.inputs = {n.inputs[0], n.inputs[1], has_in(n, 2) ? n.inputs[2] : ir::kNoTensor};
+  for (size_t i = 0; i < 3; ++i) k.outputs.push_back(i < n.outputs.size() ? n.outputs[i] : ir::kNoTensor);
+  return k;
+}
+
+// --- InstanceNormalization ----------------------------------------------------
+
+void in_infer(InferContext& ctx) {
+  ctx.allow_attrs({"epsilon"});
+  require_float(ctx, 0);
+  ctx.require(ctx.rank(0) >= 3, "input must be (N, C, D1, ...)");
+  const int64_t c = ctx.shape(0)[1];
+  for (size_t i = 1; i <= 2; ++i) {
+    ctx.require(ctx.shape(i) == ir::Shape{c}, "input {} must have shape [{}]", i, c);
+    ctx.require(ctx.dtype(i) == ctx.dtype(0), "input {} element type differs from the input", i);
+  }
+  ctx.require(ir::shape_elements(ir::Shape(ctx.shape(0).begin() + 2, ctx.shape(0).end())) > 0,
+              "empty spatial dimensions are not supported");
+  ctx.set_output(0, ctx.dtype(0), ctx.shape(0));
+}
+
+Cost elems3_cost(const ir::Graph& g, const ir::Node& n) { return {3 * in(g, n, 0).elements()}; }
+
+KernelCall in_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
+  InferContext ctx(g, n);
+  const ir::Shape& x = in(g, n, 0).shape;
+  KernelCall k{"normalization.h", "instance_norm", {ir::dtype_ctype(in(g, n, 0).dtype)}, {}, {}, {n.outputs[0]}};
+  k.params = {{"N", x[0]},
+              {"C", x[1]},
+              {"inner", ir::shape_elements(ir::Shape(x.begin() + 2, x.end()))},
+              {"epsilon", ctx.attr_float("epsilon", 1e-5)}};
+  k.inputs = {n.inputs[0], n.inputs[1], n.inputs[2]};
+  return k;
+}
+
+// --- LRN ----------------------------------------------------------------------
+
+void lrn_infer(InferContext& ctx) {
+  ctx.allow_attrs({"alpha", "beta", "bias", "size"});
+  require_float(ctx, 0);
+  ctx.require(ctx.has_attr("size") && ctx.attr_int("size", 0) > 0, "size must be given and positive");
+  ctx.require(ctx.rank(0) >= 2, "input must be (N, C, ...)");
+  ctx.set_output(0, ctx.dtype(0), ctx.shape(0));
+}
+
+Cost lrn_cost(const ir::Graph& g, const ir::Node& n) {
+  InferContext ctx(g, n);
+  return {in(g, n, 0).elements() * ctx.attr_int("size", 1)};
+}
+
+KernelCall lrn_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
+  InferContext ctx(g, n);
+  const ir::Shape& x = in(g, n, 0).shape;
+  KernelCall k{"normalization.h", "lrn", {ir::dtype_ctype(in(g, n, 0).dtype)}, {}, {n.inputs[0]}, {n.outputs[0]}};
+  k.params = {{"N", x[0]},
+              {"C", x[1]},
+              {"inner", ir::shape_elements(ir::Shape(x.begin() + 2, x.end()))},
+              {"size", ctx.attr_int("size", 1)},
+              {"alpha", ctx.attr_float("alpha", 1e-4)},
+              {"beta", ctx.attr_float("beta", 0.75)},
+              {"bias", ctx.attr_float("bias", 1.0)}};
+  return k;
+}
+
+// --- MeanVarianceNormalization ------------------------------------------------
+
+std::set<int64_t> mvn_axes(const InferContext& ctx) {
+  std::set<int64_t> axes;
+  for (int64_t a : ctx.attr_ints("axes", {0, 2, 3}))
+    ctx.require(axes.insert(ctx.axis(a, ctx.rank(0), "axes entry")).second, "axis {} repeated", a);
+  return axes;
+}
+
+void mvn_infer(InferContext& ctx) {
+  ctx.allow_attrs({"axes"});
+  require_float(ctx, 0);
+  const std::set<int64_t> axes = mvn_axes(ctx);
+  ctx.require(!axes.empty(), "axes must not be empty");
+  int64_t red = 1;
+  for (int64_t a : axes) red *= ctx.shape(0)[static_cast<size_t>(a)];
+  ctx.require(red > 0 || ctx.input(0).elements() == 0, "normalising over an empty set of elements is not supported");
+  ctx.set_output(0, ctx.dtype(0), ctx.shape(0));
+}
+
+// Reduced and kept axes, dimensions of 1 dropped and same-kind neighbours merged:
+// each group is one odometer digit in the kernel.
+struct Groups {
+  std::vector<int64_t> shape, strides;
+  void add(int64_t size, int64_t stride, bool merge) {
+    if (merge) {
+      shape.back() *= size;
+      strides.back() = stride;
+    } else {
+      shape.push_back(size);
+      strides.push_back(stride);
+    }
+  }
+};
+
+KernelCall mvn_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
+  InferContext ctx(g, n);
+  const ir::Tensor& x = in(g, n, 0);
+  const std::set<int64_t> axes = mvn_axes(ctx);
+  const std::vector<int64_t> st = row_major_strides(x.shape);
+  Groups kept, red;
+  int last = -1;
+  for (size_t d = 0; d < x.shape.size(); ++d) {
+    if (x.shape[d] == 1) continue;
+    const int kind = axes.count(static_cast<int64_t>(d)) ? 1 : 0;
+    (kind ? red : kept).add(x.shape[d], st[d], kind == last);
+    last = kind;
+  }
+  KernelCall k{"normalization.h", "mvn", {ir::dtype_ctype(x.dtype)}, {}, {n.inputs[0]}, {n.outputs[0]}};
+  const int64_t red_count = ir::shape_elements(red.shape);
+  k.params = {{"out_count", red_count ? x.elements() / red_count : 0},
+              {"red_count", red_count},
+              {"kept_rank", static_cast<int64_t>(kept.shape.size())},
+              {"kept_shape", kept.shape},
+              {"kept_strides", kept.strides},
+              {"red_rank", static_cast<int64_t>(red.shape.size())},
+              {"red_shape", red.shape},
+              {"red_strides", red.strides}};
+  return k;
+}
+
+}  // namespace
+
+extern const OpDef op_InstanceNormalization = {"InstanceNormalization", in_infer, nullptr, elems3_cost, in_lower};
+extern const OpDef op_LayerNormalization = {"LayerNormalization", ln_infer, nullptr, ln_cost, ln_lower};
+extern const OpDef op_LRN = {"LRN", lrn_infer, nullptr, lrn_cost, lrn_lower};
+extern const OpDef op_MeanVarianceNormalization = {"MeanVarianceNormalization", mvn_infer, nullptr, elems3_cost,
+                                                   mvn_lower};
+
+}  // namespace mote::ops
