@@ -108,7 +108,7 @@ class Lowering {
         case onnx::AttributeProto::INTS: a[at.name()] = std::vector<int64_t>(at.ints().begin(), at.ints().end()); break;
         case onnx::AttributeProto::FLOATS: a[at.name()] = std::vector<double>(at.floats().begin(), at.floats().end()); break;
         case onnx::AttributeProto::STRINGS: a[at.name()] = std::vector<std::string>(at.strings().begin(), at.strings().end()); break;
-        case onnx::AttributeProto::TENSOR: break;  // only Constant has one; handled there
+        case onnx::AttributeProto::TENSOR: break;  // Constant: lower_constant; others: lower_node
         default: refuse_node(n, fmt::format("attribute '{}' has a type Mote does not support (graphs, sparse tensors)", at.name()));
       }
     }
@@ -172,6 +172,22 @@ class Lowering {
       if (it == by_name_.end())
         refuse_node(n, fmt::format("input '{}' is not produced by an earlier node, an initializer or a graph input", in));
       node.inputs.push_back(it->second);
+    }
+    // A tensor-valued attribute (ConstantOfShape's value) becomes a constant input
+    // after the node's own; the attribute keeps that input's position, so an
+    // operator that does not expect it refuses the attribute.
+    for (const auto& at : n.attribute()) {
+      if (at.type() != onnx::AttributeProto::TENSOR) continue;
+      ir::Tensor t;
+      try {
+        t = tensor_from_proto(at.t(), dir_);
+      } catch (const Refusal& e) {
+        refuse_node(n, e.what());
+      }
+      t.name = fmt::format("{}_{}", node.name, at.name());
+      while (by_name_.count(t.name)) t.name += "_";
+      node.attrs[at.name()] = static_cast<int64_t>(node.inputs.size());
+      node.inputs.push_back(define(std::move(t)));
     }
     for (const auto& out : n.output()) {
       if (out.empty()) {
