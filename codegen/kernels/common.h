@@ -30,3 +30,14 @@ template <class P, class T>
 void copy(const T* x, T* y) {
   if (x != y) memcpy(y, x, sizeof(T) * static_cast<size_t>(P::count));
 }
+
+// An index read at run time along an axis of n elements: negative counts from
+// the end. Out of range is an error in ONNX; it gives -1 here, so kernels skip
+// or zero-fill instead of touching memory outside the tensor.
+template <class I> inline idx_t k_index(I i, idx_t n) {
+  const int64_t v = static_cast<int64_t>(i) < 0 ? static_cast<int64_t>(i) + n : static_cast<int64_t>(i);
+  return v >= 0 && v < n ? static_cast<idx_t>(v) : -1;
+}
+// Float indices (OneHot) truncate toward zero; NaN and huge values are out of range.
+inline idx_t k_index(float i, idx_t n) { return i > -2.0e9f && i < 2.0e9f ? k_index(static_cast<int64_t>(i), n) : -1; }
+inline idx_t k_index(double i, idx_t n) { return i > -2.0e9 && i < 2.0e9 ? k_index(static_cast<int64_t>(i), n) : -1; }
