@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# The flash and static-RAM figures `mote compile --target stm32f446re` states must
-# agree within 5% with what arm-none-eabi-size says about the same generated code,
-# built here independently with the Cortex-M4 flags a firmware project would use.
-# Usage: size_agreement.sh MOTE_BINARY MODEL.onnx
+# The flash and static-RAM figures `mote compile --target PART` states must agree
+# within 5% with what arm-none-eabi-size says about the same generated code, built
+# here independently with the Cortex-M4 flags a firmware project would use.
+# Usage: size_agreement.sh MOTE_BINARY MODEL.onnx CORTEX_M4_PART
 set -euo pipefail
 mote=$1
 model=$2
+part=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-summary=$("$mote" compile "$model" -o "$work/out" --name net --target stm32f446re)
+summary=$("$mote" compile "$model" -o "$work/out" --name net --target "$part")
 flash=$(sed -n 's/.*target:  flash \([0-9]*\) bytes.*/\1/p' <<< "$summary")
 static_ram=$(sed -n 's/.*arena and other static data \([0-9]*\),.*/\1/p' <<< "$summary")
 [ -n "$flash" ] && [ -n "$static_ram" ] || { echo "FAIL: no figures in: $summary"; exit 1; }
