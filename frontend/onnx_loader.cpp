@@ -4,6 +4,7 @@
 #include <onnx/shape_inference/implementation.h>
 #include <onnx/version_converter/convert.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <fstream>
@@ -64,11 +65,37 @@ void fix_input_shapes(onnx::ModelProto& m, const LoadOptions& opts, const std::s
   }
 }
 
+void bind_inputs(onnx::ModelProto& m, const LoadOptions& opts, const std::string& path) {
+  auto* g = m.mutable_graph();
+  for (const auto& [name, value] : opts.bound_inputs) {
+    auto* inputs = g->mutable_input();
+    auto it = std::find_if(inputs->begin(), inputs->end(), [&](const onnx::ValueInfoProto& v) { return v.name() == name; });
+    if (it == inputs->end()) throw Refusal(fmt::format("{}: --bind-input names '{}', which is not a graph input", path, name));
+    if (it->type().tensor_type().elem_type() != value.data_type())
+      throw Refusal(fmt::format("{}: --bind-input '{}': the value's element type differs from the input's", path, name));
+    inputs->erase(it);
+    onnx::TensorProto* init = g->add_initializer();
+    *init = value;
+    init->set_name(name);
+  }
+}
+
 }  // namespace
+
+std::vector<std::string> graph_input_names(const std::string& path) {
+  const onnx::ModelProto m = parse(path);
+  std::set<std::string> inits;
+  for (const auto& i : m.graph().initializer()) inits.insert(i.name());
+  std::vector<std::string> names;
+  for (const auto& in : m.graph().input())
+    if (!inits.count(in.name())) names.push_back(in.name());
+  return names;
+}
 
 onnx::ModelProto load_model(const std::string& path, const LoadOptions& opts) {
   onnx::ModelProto m = parse(path);
   fix_input_shapes(m, opts, path);
+  bind_inputs(m, opts, path);
 
   try {
     // The path form knows the model's folder, so external data files are checked where

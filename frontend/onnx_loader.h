@@ -14,7 +14,12 @@ constexpr int kMinOpset = 13;  // older models are converted up to this opset
 struct LoadOptions {
   // Fixed shapes for graph inputs, replacing symbolic or declared dimensions.
   std::map<std::string, std::vector<int64_t>> input_shapes;
+  // Graph inputs that become initializers with these values (compile-time constants).
+  std::map<std::string, onnx::TensorProto> bound_inputs;
 };
+
+// Names of the graph inputs that are not initializers, in order.
+std::vector<std::string> graph_input_names(const std::string& path);
 
 // Parses, checks, converts and infers. Refuses (exit 2) with "<file>: <reason>".
 onnx::ModelProto load_model(const std::string& path, const LoadOptions& opts);

@@ -162,11 +162,16 @@ ir::Tensor tensor_from_proto(const onnx::TensorProto& p, const std::string& mode
   return t;
 }
 
-ir::Tensor read_tensor_file(const std::string& path) {
+onnx::TensorProto read_tensor_proto_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   onnx::TensorProto p;
   if (!f) throw Refusal(fmt::format("{}: cannot open", path));
   if (!p.ParseFromIstream(&f)) throw Refusal(fmt::format("{}: not a serialized ONNX TensorProto", path));
+  return p;
+}
+
+ir::Tensor read_tensor_file(const std::string& path) {
+  const onnx::TensorProto p = read_tensor_proto_file(path);
   try {
     return tensor_from_proto(p, fs::path(path).parent_path().string());
   } catch (const Refusal& e) {

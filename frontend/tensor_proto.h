@@ -17,6 +17,9 @@ int32_t dtype_to_onnx(ir::DType t);
 // Refuses (support::Refusal) with a reason naming the tensor.
 ir::Tensor tensor_from_proto(const onnx::TensorProto& p, const std::string& model_dir);
 
+// Reads a serialized TensorProto file as the protobuf message.
+onnx::TensorProto read_tensor_proto_file(const std::string& path);
+
 // Reads a serialized TensorProto file (the backend-test layout).
 ir::Tensor read_tensor_file(const std::string& path);
 

@@ -69,11 +69,13 @@ mote::driver::CompileOptions compile_options(const Common& c) {
 
 struct BudgetArgs {
   std::string ram, flash, reserve_ram, reserve_flash, toolchain = "gcc";
+  std::map<std::string, std::string> bound;  // --bind-input NAME=FILE
 };
 
 int run_compile(const Common& c, const std::string& outdir, const std::string& name, const BudgetArgs& ba) {
   mote::driver::CompileOptions o = compile_options(c);
   o.symbol = name;
+  o.bound_input_files = ba.bound;
   const mote::target::Target& t = o.target;
   if (!t.supported) throw Refusal(fmt::format("target '{}' is not supported: {}", t.name, t.why_unsupported));
   mote::driver::Budget budget;
@@ -126,6 +128,9 @@ int main(int argc, char** argv) {
   add_common(compile, cc);
   compile->add_option("-o,--output", outdir, "output directory")->required();
   compile->add_option("--name", name, "C symbol prefix (default: from the file name)");
+  std::vector<std::string> bind_specs;
+  compile->add_option("--bind-input", bind_specs,
+                      "compile a graph input as a constant: NAME=VALUE.pb (a serialized TensorProto; repeatable)");
   BudgetArgs ba;
   compile->add_option("--ram", ba.ram, "RAM budget (e.g. 256K); default: the target part's RAM");
   compile->add_option("--flash", ba.flash, "flash budget (e.g. 1M); default: the target part's flash");
@@ -153,6 +158,8 @@ int main(int argc, char** argv) {
   verify->add_option("--rtol", vo.tolerance.rtol, "relative tolerance")->capture_default_str();
   verify->add_flag("--no-sanitize", no_sanitize, "build without AddressSanitizer and UBSan");
   verify->add_flag("--keep", vo.keep, "keep the build folder");
+  verify->add_option("--bind-input", vo.bind_inputs,
+                     "compile this graph input as a constant, its value taken from each data set (repeatable)");
   verify->add_option("--toolchain", vo.toolchain, "for Cortex-M targets: gcc (arm-none-eabi-g++) or clang (clang-14)")
       ->capture_default_str();
 
@@ -175,7 +182,14 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (compile->parsed()) return run_compile(cc, outdir, name, ba);
+    if (compile->parsed()) {
+      for (const std::string& b : bind_specs) {
+        const size_t eq = b.find('=');
+        if (eq == std::string::npos || eq == 0) throw Refusal(fmt::format("--bind-input '{}': expected NAME=FILE.pb", b));
+        ba.bound[b.substr(0, eq)] = b.substr(eq + 1);
+      }
+      return run_compile(cc, outdir, name, ba);
+    }
     if (bench_cmd->parsed()) {
       bo.compile = compile_options(bc);
       return mote::driver::bench(bo);

@@ -11,6 +11,7 @@
 #include "compiler/support/files.h"
 #include "frontend/onnx_loader.h"
 #include "frontend/onnx_lowering.h"
+#include "frontend/tensor_proto.h"
 #include "passes/pass_manager.h"
 
 namespace mote::driver {
@@ -40,9 +41,11 @@ std::vector<int64_t> parse_shape(const std::string& text) {
   return dims;
 }
 
-ir::Graph load_graph(const std::string& model_path, const std::map<std::string, std::vector<int64_t>>& input_shapes) {
+ir::Graph load_graph(const std::string& model_path, const std::map<std::string, std::vector<int64_t>>& input_shapes,
+                     const std::map<std::string, std::string>& bound_input_files) {
   frontend::LoadOptions lo;
   lo.input_shapes = input_shapes;
+  for (const auto& [name, file] : bound_input_files) lo.bound_inputs[name] = frontend::read_tensor_proto_file(file);
   const onnx::ModelProto m = frontend::load_model(model_path, lo);
   return frontend::lower_to_ir(m, model_path);
 }
@@ -52,7 +55,7 @@ CompileResult compile(const CompileOptions& opts) {
   r.symbol = opts.symbol.empty() ? default_symbol(opts.model_path) : opts.symbol;
   if (r.symbol != codegen::c_identifier(r.symbol))
     throw support::Refusal(fmt::format("--name '{}' is not a C identifier", r.symbol));
-  r.graph = load_graph(opts.model_path, opts.input_shapes);
+  r.graph = load_graph(opts.model_path, opts.input_shapes, opts.bound_input_files);
   passes::PipelineOptions po;
   po.planner = opts.planner;
   po.print_after = opts.print_after;

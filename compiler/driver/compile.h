@@ -16,6 +16,8 @@ struct CompileOptions {
   std::string model_path;
   std::string symbol;  // empty: derived from the file name
   std::map<std::string, std::vector<int64_t>> input_shapes;
+  // Graph inputs compiled as constants, each from a TensorProto file (--bind-input).
+  std::map<std::string, std::string> bound_input_files;
   std::string planner = "greedy";
   std::vector<std::string> print_after;
   target::Target target = target::host_target();
@@ -34,7 +36,8 @@ struct CompileResult {
 std::string default_symbol(const std::string& model_path);
 
 // Loads and lowers the model (refusing bad input with exit 2), without running passes.
-ir::Graph load_graph(const std::string& model_path, const std::map<std::string, std::vector<int64_t>>& input_shapes);
+ir::Graph load_graph(const std::string& model_path, const std::map<std::string, std::vector<int64_t>>& input_shapes,
+                     const std::map<std::string, std::string>& bound_input_files = {});
 
 CompileResult compile(const CompileOptions& opts);
 

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <functional>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include "compiler/support/error.h"
 #include "compiler/support/files.h"
 #include "compiler/support/process.h"
+#include "frontend/onnx_loader.h"
 #include "frontend/tensor_proto.h"
 
 namespace mote::driver {
@@ -32,13 +34,18 @@ std::vector<uint8_t> read_bytes(const std::string& path) {
   return std::vector<uint8_t>(s.begin(), s.end());
 }
 
-}  // namespace
+struct Totals {
+  int passed = 0, sets = 0;
+  double worst_abs = 0, worst_rel = 0;
+  std::string model;
+};
 
-int verify(const VerifyOptions& opts) {
-  const std::vector<DataSet> sets = find_data_sets(opts.data_dir);
-  CompileOptions co = opts.compile;
+// Compiles once with `co` and verifies every data set of `sets` against that build.
+// Returns false when the code does not build (reported already).
+bool verify_group(const VerifyOptions& opts, const std::vector<DataSet>& sets, CompileOptions co, Totals& totals) {
   co.symbol = "model";
   const CompileResult r = compile(co);
+  totals.model = r.graph.name;
   const ir::Graph& g = r.graph;
 
   // Read and check all data before building, so bad data is a refusal, not a failure.
@@ -88,12 +95,14 @@ int verify(const VerifyOptions& opts) {
   }
   if (!built) {
     fmt::print("verify: {}: FAIL: the generated code does not build for {}:\n{}\n", g.name, target.name, build_log);
-    return support::kExitVerifyFailed;
+    return false;
   }
   if (opts.keep) fmt::print("verify: build folder kept at {}\n", tmp.path());
 
-  int passed = 0;
-  double worst_abs = 0, worst_rel = 0;
+  int& passed = totals.passed;
+  double& worst_abs = totals.worst_abs;
+  double& worst_rel = totals.worst_rel;
+  totals.sets += static_cast<int>(sets.size());
   for (size_t s = 0; s < sets.size(); ++s) {
     const std::string dir = (fs::path(tmp.path()) / fmt::format("set_{}", s)).string();
     fs::create_directories(dir);
@@ -125,9 +134,39 @@ int verify(const VerifyOptions& opts) {
     }
     passed += set_ok;
   }
-  const bool ok = passed == static_cast<int>(sets.size());
-  fmt::print("verify: {}: {} on {}: {}/{} data sets (max abs err {:.3g}, max rel err {:.3g}, atol {:g}, rtol {:g})\n", g.name,
-             ok ? "PASS" : "FAIL", target.name, passed, sets.size(), worst_abs, worst_rel, opts.tolerance.atol, opts.tolerance.rtol);
+  return true;
+}
+
+}  // namespace
+
+int verify(const VerifyOptions& opts) {
+  const std::vector<DataSet> sets = find_data_sets(opts.data_dir);
+  Totals totals;
+  if (opts.bind_inputs.empty()) {
+    if (!verify_group(opts, sets, opts.compile, totals)) return support::kExitVerifyFailed;
+  } else {
+    // Bound inputs become constants taken from each data set: one build per set.
+    const std::vector<std::string> names = frontend::graph_input_names(opts.compile.model_path);
+    for (const DataSet& set : sets) {
+      CompileOptions co = opts.compile;
+      DataSet rest = set;
+      rest.inputs.clear();
+      for (size_t i = 0; i < names.size() && i < set.inputs.size(); ++i) {
+        const bool bound = std::find(opts.bind_inputs.begin(), opts.bind_inputs.end(), names[i]) != opts.bind_inputs.end();
+        if (bound) co.bound_input_files[names[i]] = set.inputs[i];
+        else rest.inputs.push_back(set.inputs[i]);
+      }
+      for (const std::string& b : opts.bind_inputs)
+        if (!co.bound_input_files.count(b))
+          throw support::Refusal(fmt::format("--bind-input '{}' is not a graph input with data in {}", b, set.dir));
+      if (!verify_group(opts, {rest}, co, totals)) return support::kExitVerifyFailed;
+    }
+  }
+  const bool ok = totals.passed == totals.sets;
+  fmt::print("verify: {}: {} on {}: {}/{} data sets (max abs err {:.3g}, max rel err {:.3g}, atol {:g}, rtol {:g}){}\n",
+             totals.model, ok ? "PASS" : "FAIL", opts.compile.target.name, totals.passed, totals.sets,
+             totals.worst_abs, totals.worst_rel, opts.tolerance.atol, opts.tolerance.rtol,
+             opts.bind_inputs.empty() ? "" : fmt::format(" with {} bound at compile time", fmt::join(opts.bind_inputs, ", ")));
   return ok ? support::kExitOk : support::kExitVerifyFailed;
 }
 

@@ -3,6 +3,7 @@
 // compare with the expected outputs, on the host or on an emulated Cortex-M
 // (the target in `compile.target`).
 #include <string>
+#include <vector>
 
 #include "compiler/driver/compare.h"
 #include "compiler/driver/compile.h"
@@ -15,6 +16,7 @@ struct VerifyOptions {
   std::string data_dir;
   Tolerance tolerance;
   BuildOptions build;
+  std::vector<std::string> bind_inputs;  // graph inputs compiled as constants from each data set
   std::string toolchain = "gcc";  // for Cortex-M targets: gcc or clang
   bool keep = false;  // keep the build folder and say where it is
   int run_timeout_seconds = 120;

@@ -310,3 +310,64 @@ TEST_CASE("unknown and unsupported targets are refused", "[cli][budget]") {
   CHECK(esp.output.find("Xtensa") != std::string::npos);
   CHECK(w.out_empty());
 }
+
+// y = Reshape(x, s), the target shape a graph input: refused as it stands, compiled
+// once --bind-input makes `s` a constant from a TensorProto file.
+TEST_CASE("--bind-input compiles a graph input as a constant", "[cli]") {
+  Workspace w;
+  onnx::ModelProto m = relu_model();
+  auto* g = m.mutable_graph();
+  g->mutable_node(0)->set_op_type("Reshape");
+  g->mutable_node(0)->add_input("s");
+  auto* s = g->add_input();
+  s->set_name("s");
+  s->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::INT64);
+  s->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(2);
+  auto* yshape = g->mutable_output(0)->mutable_type()->mutable_tensor_type()->mutable_shape();
+  yshape->mutable_dim(0)->set_dim_value(2);
+  yshape->mutable_dim(1)->set_dim_value(2);
+  w.write(m);
+
+  const std::string set = w.dir.path() + "/test_data_set_0";
+  fs::create_directories(set);
+  auto save = [](const onnx::TensorProto& t, const std::string& path) {
+    std::ofstream f(path, std::ios::binary);
+    t.SerializeToOstream(&f);
+  };
+  onnx::TensorProto x, shape, y;
+  x.set_data_type(onnx::TensorProto::FLOAT);
+  x.add_dims(1);
+  x.add_dims(4);
+  for (float v : {1.f, 2.f, 3.f, 4.f}) x.add_float_data(v);
+  shape.set_data_type(onnx::TensorProto::INT64);
+  shape.add_dims(2);
+  shape.add_int64_data(2);
+  shape.add_int64_data(2);
+  y = x;
+  y.set_dims(0, 2);
+  y.set_dims(1, 2);
+  save(x, set + "/input_0.pb");
+  save(shape, set + "/input_1.pb");
+  save(y, set + "/output_0.pb");
+
+  expect_refusal(w, {"node 'act' (Reshape)", "must be a constant"});
+  Run r = run_mote({"compile", w.model, "-o", w.out, "--name", "net", "--bind-input", "s=" + set + "/input_1.pb"});
+  INFO(r.output);
+  CHECK(r.code == 0);
+  CHECK(fs::exists(w.out + "/net.h"));
+
+  r = run_mote({"verify", w.model, "--no-sanitize", "--bind-input", "s"});
+  INFO(r.output);
+  CHECK(r.code == 0);
+  CHECK(r.output.find("with s bound at compile time") != std::string::npos);
+
+  const std::string other = w.dir.path() + "/other";
+  r = run_mote({"compile", w.model, "-o", other, "--bind-input", "t=" + set + "/input_1.pb"});
+  CHECK(r.code == 2);
+  CHECK(r.output.find("'t', which is not a graph input") != std::string::npos);
+  r = run_mote({"compile", w.model, "-o", other, "--bind-input", "s=" + set + "/input_0.pb"});
+  CHECK(r.code == 2);
+  CHECK(r.output.find("element type differs") != std::string::npos);
+  CHECK(run_mote({"compile", w.model, "-o", other, "--bind-input", "s"}).code == 2);
+  CHECK(!fs::exists(other));
+}
