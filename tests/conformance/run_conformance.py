@@ -40,6 +40,8 @@ def run_one(mote, folder, name, timeout):
         code, out = p.returncode, p.stdout
     except subprocess.TimeoutExpired:
         code, out = None, "timed out after %d s" % timeout
+    except OSError as e:  # the binary could not be started: a failure of this test, not of the runner
+        code, out = None, "could not run %s: %s" % (mote, e)
     if code == 0:
         status, reason = "pass", ""
     elif code == 2:
