@@ -1,0 +1,28 @@
+#pragma once
+// What the quantized operators (quantize_linear.cpp, qlinear.cpp) share: the
+// 8-bit dtypes they take, the shape rules of scales and zero points, and how a
+// scale or zero point reaches the kernels of codegen/kernels/quant.h.
+#include "compiler/ops/helpers.h"
+
+namespace mote::ops {
+
+// Quantized data Mote's kernels take: uint8 or int8 (int16, int4 and float8 are refused).
+bool is_q8(ir::DType t);
+void require_q8(const InferContext& ctx, size_t i, const char* what);
+
+// Refuses unless input i (a scale when `scale`, else a zero point) is a scalar
+// or a 1-D tensor of 1 or `channels` elements; a zero point must have the type
+// of input `data`. An absent input passes (a zero point defaults to 0).
+void require_qparam(const InferContext& ctx, size_t i, bool scale, int64_t channels, size_t data, const char* what);
+// Refuses unless zero point input `zp` has as many elements as scale input `scale`.
+void require_same_count(const InferContext& ctx, size_t scale, size_t zp);
+
+// Elements of input i (1 when absent).
+int64_t qparam_count(const ir::Graph& g, const ir::Node& n, size_t i);
+
+// Emits the kernel parameters `<name>_const`, `<name>_pc` (per channel) and
+// `<name>` (max(1, elements) entries) for input i, and appends the run-time
+// operand to k.inputs: nullptr when the values are baked (constant or absent).
+void add_qparam(KernelCall& k, const ir::Graph& g, const ir::Node& n, size_t i, const char* name);
+
+}  // namespace mote::ops
