@@ -1,0 +1,22 @@
+// Int8 elementwise Add of two tensors of P::count elements each, in TFLite's
+// integer-only form (TFLM's reference add). Uses requant.h.
+// Both inputs are offset to zero, shifted left by left_shift (20 in TFLite),
+// scaled to the common scale 2 * max(s1, s2) by (in1_mult, in1_shift) and
+// (in2_mult, in2_shift), summed, and brought to the output scale by
+// (out_mult, out_shift); compiler/quant/fixed_point.h: add_rescale computes
+// them. Parameters: count, in1_zp, in2_zp, out_zp, left_shift, in1_mult,
+// in1_shift, in2_mult, in2_shift, out_mult, out_shift, act_min, act_max.
+
+template <class P>
+void add_s8(const int8_t* a, const int8_t* b, int8_t* y) {
+  static_assert(P::in1_zp >= -128 && P::in1_zp <= 127 && P::in2_zp >= -128 && P::in2_zp <= 127, "int8 zero points");
+  static_assert(P::left_shift >= 0 && P::left_shift <= 22, "255 << left_shift must fit an int32");
+  for (idx_t i = 0; i < P::count; ++i) {
+    const int32_t av = (static_cast<int32_t>(a[i]) - P::in1_zp) * (static_cast<int32_t>(1) << P::left_shift);
+    const int32_t bv = (static_cast<int32_t>(b[i]) - P::in2_zp) * (static_cast<int32_t>(1) << P::left_shift);
+    const int32_t sa = k_mul_by_quantized_multiplier(av, P::in1_mult, P::in1_shift);
+    const int32_t sb = k_mul_by_quantized_multiplier(bv, P::in2_mult, P::in2_shift);
+    const int32_t sum = k_sat32(static_cast<int64_t>(sa) + sb);
+    y[i] = k_requantize_s8(sum, P::out_mult, P::out_shift, P::out_zp, P::act_min, P::act_max);
+  }
+}

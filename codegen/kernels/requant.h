@@ -1,0 +1,71 @@
+// Integer-only requantization, bit-exact with TensorFlow Lite's reference
+// kernels and CMSIS-NN (the default, double-rounding form). Only <stdint.h>
+// types, no floating point, no undefined behaviour for any int32 input: 64-bit
+// intermediates (shifts and multiplies only, no 64-bit division).
+// A scale is a pair (multiplier, shift) meaning multiplier * 2^(shift - 31);
+// compiler/quant/fixed_point.h computes it. See docs/int8.md.
+//
+// Signed >> is an arithmetic shift (floor) here, as on every compiler Mote
+// supports and as C++20 requires.
+
+inline int32_t k_sat32(int64_t v) {
+  return v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : static_cast<int32_t>(v);
+}
+
+// gemmlowp's SaturatingRoundingDoublingHighMul: round(a * b / 2^31), ties
+// toward +infinity (gemmlowp's nudge then truncating division is exactly
+// floor((a*b + 2^30) / 2^31)); INT32_MIN * INT32_MIN saturates to INT32_MAX.
+inline int32_t k_srdhm(int32_t a, int32_t b) {
+  const int64_t ab = static_cast<int64_t>(a) * static_cast<int64_t>(b);  // |ab| <= 2^62
+  return k_sat32((ab + (static_cast<int64_t>(1) << 30)) >> 31);
+}
+
+// gemmlowp's RoundingDivideByPOT: round(x / 2^exponent), ties away from zero.
+// exponent <= 0 returns x; a large exponent gives 0 (or -1 for INT32_MIN / 2^32).
+inline int32_t k_rounding_divide_by_pot(int32_t x, int exponent) {
+  if (exponent <= 0) return x;
+  if (exponent > 32) return 0;  // |x| / 2^exponent < 1/2
+  const int64_t v = x;
+  const int64_t mask = (static_cast<int64_t>(1) << exponent) - 1;
+  const int64_t remainder = v & mask;
+  const int64_t threshold = (mask >> 1) + (v < 0 ? 1 : 0);
+  return static_cast<int32_t>((v >> exponent) + (remainder > threshold ? 1 : 0));
+}
+
+// TFLite's MultiplyByQuantizedMultiplier: acc * multiplier * 2^(shift - 31) in
+// two roundings, k_rounding_divide_by_pot(k_srdhm(acc << left, multiplier), right)
+// with left = max(shift, 0) and right = max(-shift, 0). Where TFLite's
+// acc * (1 << left) would overflow int32 (undefined there), the product is kept
+// exact here and the result saturates to int32.
+inline int32_t k_mul_by_quantized_multiplier(int32_t acc, int32_t multiplier, int32_t shift) {
+  if (shift <= 0) {
+    const int right = shift < -33 ? 33 : static_cast<int>(-shift);
+    return k_rounding_divide_by_pot(k_srdhm(acc, multiplier), right);
+  }
+  const int64_t p = static_cast<int64_t>(acc) * static_cast<int64_t>(multiplier);  // |p| <= 2^62
+  if (shift < 31) {
+    // floor((p * 2^shift + 2^30) / 2^31): k_srdhm(acc << shift, multiplier) when that fits.
+    const int s = 31 - static_cast<int>(shift);
+    return k_sat32((p + (static_cast<int64_t>(1) << (s - 1))) >> s);
+  }
+  // p * 2^(shift - 31) exactly, saturated.
+  if (p == 0) return 0;
+  const int32_t up = shift - 31;
+  if (up >= 32) return p > 0 ? INT32_MAX : INT32_MIN;
+  const int64_t limit = static_cast<int64_t>(INT32_MAX) >> up;
+  if (p > limit) return INT32_MAX;
+  if (p < -limit - 1) return INT32_MIN;
+  return static_cast<int32_t>(p * (static_cast<int64_t>(1) << up));
+}
+
+// An int32 accumulator to an int8 output: scaled, offset by the output zero
+// point, clamped to the activation range [act_min, act_max] (within int8).
+inline int8_t k_requantize_s8(int32_t acc, int32_t mult, int32_t shift, int32_t out_zp, int32_t act_min,
+                              int32_t act_max) {
+  int64_t v = static_cast<int64_t>(k_mul_by_quantized_multiplier(acc, mult, shift)) + out_zp;
+  const int64_t lo = act_min > -128 ? act_min : -128;
+  const int64_t hi = act_max < 127 ? act_max : 127;
+  v = v < lo ? lo : v;
+  v = v > hi ? hi : v;
+  return static_cast<int8_t>(v);
+}
