@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "compiler/driver/bench.h"
+#include "compiler/driver/calibrate.h"
 #include "compiler/driver/compile.h"
 #include "compiler/driver/footprint.h"
 #include "compiler/driver/inspect.h"
@@ -163,6 +164,21 @@ int main(int argc, char** argv) {
   verify->add_option("--toolchain", vo.toolchain, "for Cortex-M targets: gcc (arm-none-eabi-g++) or clang (clang-14)")
       ->capture_default_str();
 
+  Common calc;
+  mote::driver::CalibrateOptions calo;
+  std::string cal_method = "minmax";
+  bool cal_json = false;
+  CLI::App* calibrate_cmd = app.add_subcommand(
+      "calibrate", "run the float model on representative inputs: every tensor's range and int8 scale/zero point");
+  add_common(calibrate_cmd, calc);
+  calibrate_cmd->add_option("--data", calo.data_dir,
+                            "representative inputs: test_data_set_*/input_N.pb folders, or *.pb files (one input each)")
+      ->required();
+  calibrate_cmd->add_option("--method", cal_method, "minmax, or percentile (clips rare outliers)")->capture_default_str();
+  calibrate_cmd->add_option("--percentile", calo.percentile, "for --method percentile: the share of values kept, in (50, 100]")
+      ->capture_default_str();
+  calibrate_cmd->add_flag("--json", cal_json, "print one JSON object");
+
   Common ic;
   CLI::App* inspect = app.add_subcommand("inspect", "inputs, outputs, ops, parameters, MACs and unsupported nodes");
   inspect->add_option("model", ic.model, "ONNX model file (or a folder holding model.onnx)")->required();
@@ -193,6 +209,14 @@ int main(int argc, char** argv) {
     if (bench_cmd->parsed()) {
       bo.compile = compile_options(bc);
       return mote::driver::bench(bo);
+    }
+    if (calibrate_cmd->parsed()) {
+      calo.compile = compile_options(calc);
+      if (!mote::quant::parse_calibration_method(cal_method, calo.method))
+        throw Refusal(fmt::format("--method '{}': expected minmax or percentile", cal_method));
+      if (!(calo.percentile > 50 && calo.percentile <= 100))
+        throw Refusal(fmt::format("--percentile {}: expected a value in (50, 100]", calo.percentile));
+      return mote::driver::calibrate_command(calo, cal_json);
     }
     if (verify->parsed()) {
       vo.compile = compile_options(vc);

@@ -12,6 +12,7 @@
 #include "frontend/onnx_loader.h"
 #include "frontend/onnx_lowering.h"
 #include "frontend/tensor_proto.h"
+#include "passes/expose_intermediates.h"
 #include "passes/pass_manager.h"
 
 namespace mote::driver {
@@ -56,6 +57,7 @@ CompileResult compile(const CompileOptions& opts) {
   if (r.symbol != codegen::c_identifier(r.symbol))
     throw support::Refusal(fmt::format("--name '{}' is not a C identifier", r.symbol));
   r.graph = load_graph(opts.model_path, opts.input_shapes, opts.bound_input_files);
+  if (opts.expose_intermediates) passes::expose_intermediates(r.graph);
   passes::PipelineOptions po;
   po.planner = opts.planner;
   po.print_after = opts.print_after;

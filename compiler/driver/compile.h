@@ -21,6 +21,8 @@ struct CompileOptions {
   std::string planner = "greedy";
   std::vector<std::string> print_after;
   target::Target target = target::host_target();
+  // Calibration builds: every intermediate tensor is also a graph output.
+  bool expose_intermediates = false;
 };
 
 struct CompileResult {

@@ -1,0 +1,164 @@
+#include "compiler/driver/calibrate.h"
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "compiler/driver/host_build.h"
+#include "compiler/driver/test_data.h"
+#include "compiler/support/error.h"
+#include "compiler/support/files.h"
+#include "compiler/support/process.h"
+#include "frontend/tensor_proto.h"
+
+namespace mote::driver {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Each element: the input files of one run.
+std::vector<std::vector<std::string>> find_inputs(const std::string& dir) {
+  std::vector<std::vector<std::string>> runs;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw support::Refusal(fmt::format("{}: no such calibration directory", dir));
+  bool has_sets = false;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    has_sets = has_sets || (e.is_directory() && e.path().filename().string().rfind("test_data_set_", 0) == 0) ||
+               e.path().filename() == "input_0.pb";
+  if (has_sets) {
+    for (const DataSet& s : find_data_sets(dir))
+      if (!s.inputs.empty()) runs.push_back(s.inputs);
+  } else {
+    std::vector<std::string> files;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+      if (e.is_regular_file() && e.path().extension() == ".pb") files.push_back(e.path().string());
+    std::sort(files.begin(), files.end());
+    for (const std::string& f : files) runs.push_back({f});
+  }
+  if (runs.empty())
+    throw support::Refusal(fmt::format("{}: no calibration inputs (expected test_data_set_*/input_N.pb or *.pb files)", dir));
+  return runs;
+}
+
+std::vector<uint8_t> read_bytes(const std::string& path) {
+  const std::string s = support::read_text(path);
+  return std::vector<uint8_t>(s.begin(), s.end());
+}
+
+}  // namespace
+
+Calibration calibrate(const CalibrateOptions& opts) {
+  const std::vector<std::vector<std::string>> runs = find_inputs(opts.data_dir);
+
+  CompileOptions co = opts.compile;
+  co.symbol = "model";
+  co.target = target::host_target();
+  co.expose_intermediates = true;
+  const CompileResult r = compile(co);
+  const ir::Graph& g = r.graph;
+
+  Calibration cal;
+  cal.model = g.name;
+  // Float tensors observed: the graph inputs and every output (the model's own and exposed).
+  std::vector<ir::TensorId> observed;
+  for (ir::TensorId id : g.inputs)
+    if (g.tensor(id).dtype == ir::DType::kF32) observed.push_back(id);
+  for (ir::TensorId id : g.outputs)
+    if (g.tensor(id).dtype == ir::DType::kF32) observed.push_back(id);
+  const std::vector<int> producers = g.producers();
+  for (ir::TensorId id : observed) {
+    TensorStats s;
+    s.name = g.tensor(id).name;
+    const int p = producers[static_cast<size_t>(id)];
+    if (p >= 0) {
+      s.producer = g.nodes[static_cast<size_t>(p)].name;
+      s.op = g.nodes[static_cast<size_t>(p)].op;
+    }
+    cal.tensors.push_back(std::move(s));
+  }
+
+  support::TempDir tmp("calibrate");
+  BuildOptions bo;
+  bo.sanitize = false;  // many runs: build for speed; verify covers the sanitizers
+  const BuildResult b = build_host(r, tmp.path(), bo);
+  if (!b.ok) throw support::InternalError(fmt::format("{}: the calibration build failed:\n{}", g.name, b.log));
+
+  for (size_t run = 0; run < runs.size(); ++run) {
+    const std::vector<std::string>& files = runs[run];
+    if (files.size() != g.inputs.size())
+      throw support::Refusal(fmt::format("{}: {} input files, the model has {} inputs", fs::path(files[0]).parent_path().string(),
+                                         files.size(), g.inputs.size()));
+    const std::string dir = (fs::path(tmp.path()) / "run").string();
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::vector<std::string> argv = {b.executable};
+    for (size_t i = 0; i < files.size(); ++i) {
+      const ir::Tensor t = frontend::read_tensor_file(files[i]);
+      const ir::Tensor& want = g.tensor(g.inputs[i]);
+      if (t.dtype != want.dtype || t.elements() != want.elements())
+        throw support::Refusal(fmt::format("{}: {} {} does not match input '{}' ({} {})", files[i], ir::dtype_name(t.dtype),
+                                           ir::shape_str(t.shape), want.name, ir::dtype_name(want.dtype),
+                                           ir::shape_str(want.shape)));
+      const std::string in = (fs::path(dir) / fmt::format("in_{}.bin", i)).string();
+      support::write_file(in, std::string(t.data->begin(), t.data->end()));
+      argv.push_back(in);
+    }
+    argv.push_back("--");
+    for (size_t i = 0; i < g.outputs.size(); ++i) argv.push_back((fs::path(dir) / fmt::format("out_{}.bin", i)).string());
+    const support::ProcessResult p = support::run_process(argv, opts.run_timeout_seconds, dir);
+    if (!p.exited || p.exit_code != 0)
+      throw support::InternalError(fmt::format("{}: the calibration build crashed on {} ({})\n{}", g.name, files[0],
+                                               support::describe(p, opts.run_timeout_seconds), p.output));
+    size_t k = 0;
+    auto feed = [&](const std::string& path) {
+      const std::vector<uint8_t> bytes = read_bytes(path);
+      std::vector<float> v(bytes.size() / sizeof(float));
+      if (!v.empty()) std::memcpy(v.data(), bytes.data(), v.size() * sizeof(float));
+      cal.tensors[k++].observed.observe(v.data(), v.size());
+    };
+    for (size_t i = 0; i < g.inputs.size(); ++i)
+      if (g.tensor(g.inputs[i]).dtype == ir::DType::kF32) feed(argv[1 + i]);
+    for (size_t i = 0; i < g.outputs.size(); ++i)
+      if (g.tensor(g.outputs[i]).dtype == ir::DType::kF32) feed(argv[g.inputs.size() + 2 + i]);
+    ++cal.inputs_used;
+    if (opts.progress && ((run + 1) % 10 == 0 || run + 1 == runs.size()))
+      std::cerr << fmt::format("calibrate: {}/{} inputs\n", run + 1, runs.size());
+  }
+  for (TensorStats& s : cal.tensors) s.range = s.observed.range(opts.method, opts.percentile);
+  return cal;
+}
+
+int calibrate_command(const CalibrateOptions& opts, bool json) {
+  const Calibration cal = calibrate(opts);
+  const char* method = quant::calibration_method_name(opts.method);
+  if (json) {
+    std::vector<std::string> items;
+    for (const TensorStats& s : cal.tensors) {
+      const quant::AffineInt8 a = quant::affine_int8(s.range);
+      items.push_back(fmt::format(
+          "    {{\"tensor\": \"{}\", \"node\": \"{}\", \"op\": \"{}\", \"min\": {:.9g}, \"max\": {:.9g}, \"lo\": {:.9g}, "
+          "\"hi\": {:.9g}, \"scale\": {:.9g}, \"zero_point\": {}}}",
+          s.name, s.producer, s.op, s.observed.min(), s.observed.max(), s.range.lo, s.range.hi, a.scale, a.zero_point));
+    }
+    fmt::print("{{\n  \"model\": \"{}\",\n  \"method\": \"{}\",\n  \"inputs\": {},\n  \"tensors\": [\n{}\n  ]\n}}\n", cal.model,
+               method, cal.inputs_used, fmt::join(items, ",\n"));
+    return support::kExitOk;
+  }
+  fmt::print("calibrate: {}: {} inputs, method {}{}\n", cal.model, cal.inputs_used, method,
+             opts.method == quant::CalibrationMethod::kPercentile ? fmt::format(" ({:g}%)", opts.percentile) : "");
+  fmt::print("{:<40} {:<18} {:>12} {:>12} {:>12} {:>12} {:>12} {:>5}\n", "tensor", "op", "min", "max", "lo", "hi",
+             "int8 scale", "zp");
+  for (const TensorStats& s : cal.tensors) {
+    const quant::AffineInt8 a = quant::affine_int8(s.range);
+    fmt::print("{:<40} {:<18} {:>12.5g} {:>12.5g} {:>12.5g} {:>12.5g} {:>12.5g} {:>5}\n", s.name,
+               s.op.empty() ? "(input)" : s.op, s.observed.min(), s.observed.max(), s.range.lo, s.range.hi, a.scale,
+               a.zero_point);
+  }
+  return support::kExitOk;
+}
+
+}  // namespace mote::driver
