@@ -180,7 +180,12 @@ std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, 
 
   // Only the kernel files this model uses, in library order.
   std::set<std::string> files{"common.h"};
-  for (const Lowered& l : lowered) files.insert(l.call.file);
+  for (const Lowered& l : lowered) {
+    files.insert(l.call.file);
+    // The int8 kernels (*_s8.h) use the requantization primitives.
+    const std::string& f = l.call.file;
+    if (f.size() >= 5 && f.compare(f.size() - 5, 5, "_s8.h") == 0) files.insert("requant.h");
+  }
   src += "namespace {\n\n";
   for (const EmbeddedFile& f : kernel_files())
     if (files.count(f.name)) src += fmt::format("// ---- kernel library: {} ----\n{}\n", f.name, f.text);

@@ -8,17 +8,20 @@
 #include "passes/dead_code.h"
 #include "passes/eliminate_identity.h"
 #include "passes/fuse_activation.h"
+#include "passes/quantize_int8.h"
 #include "passes/resolve.h"
 
 namespace mote::passes {
 
 const std::vector<std::string>& pass_names() {
-  static const std::vector<std::string> names = {"dce", "resolve", "eliminate-identity", "dce-2", "fuse-activation", "plan-memory"};
+  static const std::vector<std::string> names = {"dce",           "resolve",         "eliminate-identity", "dce-2",
+                                                 "fuse-activation", "quantize-int8", "plan-memory"};
   return names;
 }
 
 MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
   MemoryReport report;
+  // In the order of pass_names(); a step that is null does not run in this build.
   const std::vector<std::function<void()>> steps = {
       // Dead nodes go first so unused optional outputs are not held against a node's rule.
       [&] { eliminate_dead_code(g); },
@@ -26,10 +29,12 @@ MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
       [&] { eliminate_identity(g); },
       [&] { eliminate_dead_code(g); },
       [&] { fuse_activation(g); },
+      opts.quantize ? std::function<void()>([&] { quantize_int8(g, *opts.quantize); }) : std::function<void()>(),
       [&] { report = plan_memory(g, opts.planner); },
   };
   verifier::verify_or_throw(g, "frontend");
   for (size_t i = 0; i < steps.size(); ++i) {
+    if (!steps[i]) continue;
     steps[i]();
     const std::string& name = pass_names()[i];
     verifier::verify_or_throw(g, name);

@@ -7,6 +7,7 @@
 
 #include "compiler/ir/graph.h"
 #include "passes/memory/plan_memory.h"
+#include "passes/quantize_int8.h"
 
 namespace mote::passes {
 
@@ -14,6 +15,7 @@ struct PipelineOptions {
   std::string planner = "greedy";
   std::vector<std::string> print_after;  // pass names, or "all"
   std::ostream* dump = nullptr;          // where dumps go
+  const QuantizeOptions* quantize = nullptr;  // --quantize int8: run quantize-int8 with these ranges
 };
 
 // The names of the passes, in the order they run.

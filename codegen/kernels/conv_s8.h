@@ -47,3 +47,10 @@ void conv2d_s8(const int8_t* x, const int8_t* w, const int32_t* b, const int32_t
           }
       }
 }
+
+// The form generated code calls: the per-channel multipliers and shifts are
+// compile-time arrays of the parameter struct, P::mult and P::shift.
+template <class P>
+void conv2d_s8_baked(const int8_t* x, const int8_t* w, const int32_t* b, int8_t* y) {
+  conv2d_s8<P>(x, w, b, P::mult, P::shift, y);
+}

@@ -22,3 +22,10 @@ void fully_connected_s8(const int8_t* x, const int8_t* w, const int32_t* b, cons
       y[i * P::N + j] = k_requantize_s8(acc, mult[q], shift[q], P::out_zp, P::act_min, P::act_max);
     }
 }
+
+// The form generated code calls: the requantization multipliers and shifts are
+// compile-time arrays of the parameter struct, P::mult and P::shift.
+template <class P>
+void fully_connected_s8_baked(const int8_t* x, const int8_t* w, const int32_t* b, int8_t* y) {
+  fully_connected_s8<P>(x, w, b, P::mult, P::shift, y);
+}

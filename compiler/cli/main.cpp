@@ -68,17 +68,47 @@ mote::driver::CompileOptions compile_options(const Common& c) {
   return o;
 }
 
+// --quantize int8 --calibrate DIR [--calibration-method minmax|percentile]
+struct QuantArgs {
+  std::string quantize;
+  std::string calibrate;
+  std::string method = "minmax";
+};
+
+void add_quantize(CLI::App* cmd, QuantArgs& q) {
+  cmd->add_option("--quantize", q.quantize, "int8: post-training quantization of Conv/Gemm (needs --calibrate)");
+  cmd->add_option("--calibrate", q.calibrate, "representative inputs for --quantize (test_data_set_* folders or .pb files)");
+  cmd->add_option("--calibration-method", q.method, "minmax or percentile (99.99%)")->capture_default_str();
+}
+
+// Calibrates and sets o.quantize when --quantize is given; refuses inconsistent flags.
+void apply_quantize(mote::driver::CompileOptions& o, const QuantArgs& q) {
+  if (q.quantize.empty()) {
+    if (!q.calibrate.empty()) throw Refusal("--calibrate is only used with --quantize int8");
+    return;
+  }
+  if (q.quantize != "int8") throw Refusal(fmt::format("--quantize '{}': only int8 is supported", q.quantize));
+  if (q.calibrate.empty())
+    throw Refusal("--quantize int8 needs --calibrate DIR: representative inputs to take the activation ranges from");
+  mote::quant::CalibrationMethod m;
+  if (!mote::quant::parse_calibration_method(q.method, m))
+    throw Refusal(fmt::format("--calibration-method '{}': expected minmax or percentile", q.method));
+  mote::driver::calibrate_for_quantization(o, q.calibrate, m);
+}
+
 struct BudgetArgs {
   std::string ram, flash, reserve_ram, reserve_flash, toolchain = "gcc";
   std::map<std::string, std::string> bound;  // --bind-input NAME=FILE
 };
 
-int run_compile(const Common& c, const std::string& outdir, const std::string& name, const BudgetArgs& ba) {
+int run_compile(const Common& c, const std::string& outdir, const std::string& name, const BudgetArgs& ba,
+                const QuantArgs& qa) {
   mote::driver::CompileOptions o = compile_options(c);
   o.symbol = name;
   o.bound_input_files = ba.bound;
   const mote::target::Target& t = o.target;
   if (!t.supported) throw Refusal(fmt::format("target '{}' is not supported: {}", t.name, t.why_unsupported));
+  apply_quantize(o, qa);
   mote::driver::Budget budget;
   budget.ram = ba.ram.empty() ? t.ram_bytes : mote::driver::parse_bytes(ba.ram, "--ram");
   budget.flash = ba.flash.empty() ? t.flash_bytes : mote::driver::parse_bytes(ba.flash, "--flash");
@@ -138,6 +168,8 @@ int main(int argc, char** argv) {
   compile->add_option("--reserve-ram", ba.reserve_ram, "RAM the rest of the firmware needs");
   compile->add_option("--reserve-flash", ba.reserve_flash, "flash the rest of the firmware needs");
   compile->add_option("--toolchain", ba.toolchain, "toolchain for measuring: gcc or clang")->capture_default_str();
+  QuantArgs cq;
+  add_quantize(compile, cq);
 
   Common bc;
   mote::driver::BenchOptions bo;
@@ -146,6 +178,8 @@ int main(int argc, char** argv) {
   bench_cmd->add_option("--data", bo.data_dir, "inputs: the first test_data_set_* here (default: zeros)");
   bench_cmd->add_option("--toolchain", bo.toolchain, "gcc (arm-none-eabi-g++) or clang (clang-14)")->capture_default_str();
   bench_cmd->add_flag("--json", bo.json, "print one JSON object");
+  QuantArgs bq;
+  add_quantize(bench_cmd, bq);
 
   Common vc;
   mote::driver::VerifyOptions vo;
@@ -162,6 +196,13 @@ int main(int argc, char** argv) {
   verify->add_option("--bind-input", vo.bind_inputs,
                      "compile this graph input as a constant, its value taken from each data set (repeatable)");
   verify->add_option("--toolchain", vo.toolchain, "for Cortex-M targets: gcc (arm-none-eabi-g++) or clang (clang-14)")
+      ->capture_default_str();
+  QuantArgs vq;
+  add_quantize(verify, vq);
+  verify->add_option("--min-snr", vo.min_snr_db, "with --quantize: the least SNR in dB of each output over the data sets")
+      ->capture_default_str();
+  verify->add_option("--min-top1", vo.min_top1,
+                     "with --quantize: the least top-1 agreement (0..1) of class outputs ([1, C] or [C])")
       ->capture_default_str();
 
   Common calc;
@@ -204,10 +245,11 @@ int main(int argc, char** argv) {
         if (eq == std::string::npos || eq == 0) throw Refusal(fmt::format("--bind-input '{}': expected NAME=FILE.pb", b));
         ba.bound[b.substr(0, eq)] = b.substr(eq + 1);
       }
-      return run_compile(cc, outdir, name, ba);
+      return run_compile(cc, outdir, name, ba, cq);
     }
     if (bench_cmd->parsed()) {
       bo.compile = compile_options(bc);
+      apply_quantize(bo.compile, bq);
       return mote::driver::bench(bo);
     }
     if (calibrate_cmd->parsed()) {
@@ -223,6 +265,7 @@ int main(int argc, char** argv) {
       if (vo.data_dir.empty()) vo.data_dir = std::filesystem::path(vo.compile.model_path).parent_path().string();
       if (vo.data_dir.empty()) vo.data_dir = ".";
       vo.build.sanitize = !no_sanitize;
+      apply_quantize(vo.compile, vq);
       return mote::driver::verify(vo);
     }
     if (targets_cmd->parsed()) {

@@ -58,6 +58,7 @@ Calibration calibrate(const CalibrateOptions& opts) {
   co.symbol = "model";
   co.target = target::host_target();
   co.expose_intermediates = true;
+  co.quantize.reset();  // ranges are taken on the float model
   const CompileResult r = compile(co);
   const ir::Graph& g = r.graph;
 
@@ -130,6 +131,22 @@ Calibration calibrate(const CalibrateOptions& opts) {
   }
   for (TensorStats& s : cal.tensors) s.range = s.observed.range(opts.method, opts.percentile);
   return cal;
+}
+
+void calibrate_for_quantization(CompileOptions& co, const std::string& data_dir, quant::CalibrationMethod method,
+                                double percentile) {
+  CalibrateOptions c;
+  c.compile = co;
+  c.data_dir = data_dir;
+  c.method = method;
+  c.percentile = percentile;
+  c.progress = false;
+  const Calibration cal = calibrate(c);
+  passes::QuantizeOptions q;
+  for (const TensorStats& s : cal.tensors) q.ranges[s.name] = s.range;
+  co.quantize = std::move(q);
+  std::cerr << fmt::format("mote: calibrated {} tensors of {} on {} inputs from {} ({})\n", cal.tensors.size(),
+                           cal.model, cal.inputs_used, data_dir, quant::calibration_method_name(method));
 }
 
 int calibrate_command(const CalibrateOptions& opts, bool json) {

@@ -37,6 +37,11 @@ struct Calibration {
 
 Calibration calibrate(const CalibrateOptions& opts);
 
+// `--quantize int8 --calibrate DIR`: calibrates the float model `co` describes on
+// the inputs in DIR and puts every tensor's range into co.quantize.
+void calibrate_for_quantization(CompileOptions& co, const std::string& data_dir, quant::CalibrationMethod method,
+                                double percentile = 99.99);
+
 // The CLI command: prints a table (or JSON) of every float tensor's range and the
 // int8 scale and zero point it gives.
 int calibrate_command(const CalibrateOptions& opts, bool json);

@@ -62,6 +62,7 @@ CompileResult compile(const CompileOptions& opts) {
   po.planner = opts.planner;
   po.print_after = opts.print_after;
   po.dump = &std::cerr;
+  if (opts.quantize) po.quantize = &*opts.quantize;
   r.memory = passes::run_pipeline(r.graph, po);
 
   codegen::Options co;

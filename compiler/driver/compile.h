@@ -2,6 +2,7 @@
 // `mote compile`: ONNX file -> IR -> passes -> C++ files, all-or-nothing.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include "compiler/ir/graph.h"
 #include "compiler/target/target.h"
 #include "passes/memory/plan_memory.h"
+#include "passes/quantize_int8.h"
 
 namespace mote::driver {
 
@@ -23,6 +25,8 @@ struct CompileOptions {
   target::Target target = target::host_target();
   // Calibration builds: every intermediate tensor is also a graph output.
   bool expose_intermediates = false;
+  // --quantize int8: run pass quantize-int8 with these calibrated ranges.
+  std::optional<passes::QuantizeOptions> quantize;
 };
 
 struct CompileResult {

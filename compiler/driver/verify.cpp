@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <algorithm>
+#include <cmath>
 #include <functional>
 
 #include <fmt/format.h>
@@ -13,6 +14,7 @@
 #include "compiler/support/files.h"
 #include "compiler/support/process.h"
 #include "frontend/onnx_loader.h"
+#include "compiler/ir/tensor_data.h"
 #include "frontend/tensor_proto.h"
 
 namespace mote::driver {
@@ -34,10 +36,28 @@ std::vector<uint8_t> read_bytes(const std::string& path) {
   return std::vector<uint8_t>(s.begin(), s.end());
 }
 
+// Accuracy of one output of a quantized build, over the data sets.
+struct Accuracy {
+  std::string name;
+  double signal = 0, noise = 0;  // sum want^2, sum (got - want)^2
+  int top1_agree = 0, top1_sets = 0;
+  bool classes = false;          // shape [1, C] or [C] with C > 1
+};
+
+double snr_db(double signal, double noise) {
+  if (noise == 0) return INFINITY;
+  return 10 * std::log10(signal / noise);
+}
+
+size_t argmax(const std::vector<double>& v) {
+  return static_cast<size_t>(std::max_element(v.begin(), v.end()) - v.begin());
+}
+
 struct Totals {
   int passed = 0, sets = 0;
   double worst_abs = 0, worst_rel = 0;
   std::string model;
+  std::vector<Accuracy> accuracy;  // quantized builds, one per output
 };
 
 // Compiles once with `co` and verifies every data set of `sets` against that build.
@@ -122,6 +142,44 @@ bool verify_group(const VerifyOptions& opts, const std::vector<DataSet>& sets, C
       fmt::print("  {}: {}: {} instructions, peak stack {} bytes\n", set_name, target.name, q.instructions,
                  q.stack_bytes);
     bool set_ok = true;
+    if (opts.compile.quantize) {
+      // Accuracy, not tolerance: the bars apply to the totals over all data sets.
+      totals.accuracy.resize(outputs[s].size());
+      for (size_t i = 0; i < outputs[s].size(); ++i) {
+        const ir::Tensor& want = outputs[s][i];
+        ir::Tensor got = want;
+        got.data = read_bytes((fs::path(dir) / fmt::format("out_{}.bin", i)).string());
+        if (got.data->size() != want.data->size()) {
+          fmt::print("  {}: output {}: FAIL: got {} bytes, expected {}\n", set_name, i, got.data->size(), want.data->size());
+          set_ok = false;
+          continue;
+        }
+        const std::vector<double> w = ir::data_as_double(want), o = ir::data_as_double(got);
+        double sig = 0, noise = 0, max_abs = 0;
+        for (size_t e = 0; e < w.size(); ++e) {
+          sig += w[e] * w[e];
+          noise += (o[e] - w[e]) * (o[e] - w[e]);
+          max_abs = std::max(max_abs, std::fabs(o[e] - w[e]));
+        }
+        Accuracy& a = totals.accuracy[i];
+        a.name = g.tensor(g.outputs[i]).name;
+        a.signal += sig;
+        a.noise += noise;
+        const ir::Shape& sh = g.tensor(g.outputs[i]).shape;
+        a.classes = (sh.size() == 1 && sh[0] > 1) || (sh.size() == 2 && sh[0] == 1 && sh[1] > 1);
+        std::string top1;
+        if (a.classes) {
+          const size_t gw = argmax(w), go = argmax(o);
+          a.top1_agree += gw == go;
+          ++a.top1_sets;
+          top1 = fmt::format(", top-1 {} (expected {})", go, gw);
+        }
+        fmt::print("  {}: output {} '{}': SNR {:.1f} dB, max abs err {:.3g}{}\n", set_name, i, a.name,
+                   snr_db(sig, noise), max_abs, top1);
+      }
+      passed += set_ok;
+      continue;
+    }
     for (size_t i = 0; i < outputs[s].size(); ++i) {
       const Comparison c =
           compare(outputs[s][i], read_bytes((fs::path(dir) / fmt::format("out_{}.bin", i)).string()), opts.tolerance);
@@ -161,6 +219,25 @@ int verify(const VerifyOptions& opts) {
           throw support::Refusal(fmt::format("--bind-input '{}' is not a graph input with data in {}", b, set.dir));
       if (!verify_group(opts, {rest}, co, totals)) return support::kExitVerifyFailed;
     }
+  }
+  if (opts.compile.quantize) {
+    bool ok = totals.passed == totals.sets;
+    std::vector<std::string> parts;
+    for (const Accuracy& a : totals.accuracy) {
+      const double snr = snr_db(a.signal, a.noise);
+      bool out_ok = snr >= opts.min_snr_db;
+      std::string part = fmt::format("'{}' SNR {:.1f} dB (min {:g})", a.name, snr, opts.min_snr_db);
+      if (a.classes && a.top1_sets > 0) {
+        const double frac = static_cast<double>(a.top1_agree) / a.top1_sets;
+        out_ok = out_ok && frac >= opts.min_top1;
+        part += fmt::format(", top-1 agreement {}/{} = {:.3f} (min {:g})", a.top1_agree, a.top1_sets, frac, opts.min_top1);
+      }
+      ok = ok && out_ok;
+      parts.push_back(part);
+    }
+    fmt::print("verify: {}: {} on {} (int8): {}/{} data sets ran; {}\n", totals.model, ok ? "PASS" : "FAIL",
+               opts.compile.target.name, totals.passed, totals.sets, fmt::join(parts, "; "));
+    return ok ? support::kExitOk : support::kExitVerifyFailed;
   }
   const bool ok = totals.passed == totals.sets;
   fmt::print("verify: {}: {} on {}: {}/{} data sets (max abs err {:.3g}, max rel err {:.3g}, atol {:g}, rtol {:g}){}\n",

@@ -15,6 +15,12 @@ struct VerifyOptions {
   CompileOptions compile;
   std::string data_dir;
   Tolerance tolerance;
+  // Quantized builds (compile.quantize set): instead of atol/rtol, each output must
+  // reach this signal-to-noise ratio over all data sets, 10*log10(sum want^2 /
+  // sum (got - want)^2), and class outputs ([1, C] or [C], C > 1) this share of
+  // top-1 agreement.
+  double min_snr_db = 20;
+  double min_top1 = 0;
   BuildOptions build;
   std::vector<std::string> bind_inputs;  // graph inputs compiled as constants from each data set
   std::string toolchain = "gcc";  // for Cortex-M targets: gcc or clang

@@ -1,12 +1,26 @@
-// Gemm and MatMul. Kernels: gemm.h.
-#include "compiler/ops/helpers.h"
+// Gemm and MatMul. Kernels: gemm.h; fully_connected_s8.h for the int8 form of
+// Gemm that pass quantize-int8 writes (int8 A, constant int8 B with transB = 1,
+// int32 C, quantization parameters on the tensors).
+#include "compiler/ops/quant_common.h"
 
 namespace mote::ops {
 
 namespace {
 
+void gemm_s8_infer(InferContext& ctx) {
+  ctx.require(ctx.attr_int("transA", 0) == 0 && ctx.attr_int("transB", 0) == 1, "int8 form: needs transA = 0, transB = 1");
+  ctx.require(ctx.attr_float("alpha", 1.0) == 1.0 && ctx.attr_float("beta", 1.0) == 1.0, "int8 form: needs alpha = beta = 1");
+  const ir::Shape& a = ctx.shape(0);
+  const ir::Shape& b = ctx.shape(1);
+  ctx.require(a.size() == 2 && b.size() == 2 && a[1] == b[1], "int8 form: A (M, K) and B (N, K) expected, got {} and {}",
+              ir::shape_str(a), ir::shape_str(b));
+  require_s8_layer(ctx, b[0]);
+  ctx.set_output(0, ir::DType::kI8, {a[0], b[0]});
+}
+
 void gemm_infer(InferContext& ctx) {
   ctx.allow_attrs({"alpha", "beta", "transA", "transB", "mote_act_min", "mote_act_max"});
+  if (ctx.dtype(0) == ir::DType::kI8) return gemm_s8_infer(ctx);
   require_float(ctx, 0);
   const ir::Shape& a = ctx.shape(0);
   const ir::Shape& b = ctx.shape(1);
@@ -31,7 +45,19 @@ Cost gemm_cost(const ir::Graph& g, const ir::Node& n) {
   return {out(g, n, 0).elements() * k};
 }
 
+KernelCall gemm_s8_lower(const ir::Graph& g, const ir::Node& n) {
+  const ir::Shape& a = in(g, n, 0).shape;
+  const ir::Shape& b = in(g, n, 1).shape;
+  KernelCall k{"fully_connected_s8.h", "fully_connected_s8_baked", {}, {}, {}, {}};
+  k.params = {{"M", a[0]}, {"K", a[1]}, {"N", b[0]}, {"has_bias", int64_t{has_in(n, 2)}}};
+  add_s8_layer_params(k.params, g, n);
+  k.inputs = {n.inputs[0], n.inputs[1], has_in(n, 2) ? n.inputs[2] : ir::kNoTensor};
+  k.outputs = {n.outputs[0]};
+  return k;
+}
+
 KernelCall gemm_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
+  if (in(g, n, 0).dtype == ir::DType::kI8) return gemm_s8_lower(g, n);
   InferContext ctx(g, n);
   const ir::Shape& a = in(g, n, 0).shape;
   const ir::Shape& y = out(g, n, 0).shape;

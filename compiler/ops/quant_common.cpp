@@ -1,6 +1,10 @@
 #include "compiler/ops/quant_common.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "compiler/ir/tensor_data.h"
+#include "compiler/quant/fixed_point.h"
 
 namespace mote::ops {
 
@@ -50,6 +54,61 @@ void add_qparam(KernelCall& k, const ir::Graph& g, const ir::Node& n, size_t i, 
   else
     k.params.push_back({nm, baked && has_in(n, i) ? ir::data_as_int(in(g, n, i)) : std::vector<int64_t>(count, 0)});
   k.inputs.push_back(baked ? ir::kNoTensor : n.inputs[i]);
+}
+
+}  // namespace mote::ops
+
+namespace mote::ops {
+
+void require_s8_layer(const InferContext& ctx, int64_t channels) {
+  const ir::Graph& g = ctx.graph();
+  const ir::Node& n = ctx.node();
+  ctx.require(ctx.dtype(0) == ir::DType::kI8, "int8 form: input must be int8, not {}", ir::dtype_name(ctx.dtype(0)));
+  ctx.require(ctx.dtype(1) == ir::DType::kI8 && ctx.is_const(1), "int8 form: the weight must be a constant int8 tensor");
+  if (ctx.has_input(2))
+    ctx.require(ctx.dtype(2) == ir::DType::kI32 && ctx.is_const(2) && ctx.shape(2) == ir::Shape{channels},
+                "int8 form: the bias must be a constant int32 tensor of shape [{}]", channels);
+  const ir::QuantParams& x = ctx.input(0).quant;
+  const ir::QuantParams& w = ctx.input(1).quant;
+  ctx.require(x.scale.size() == 1 && x.zero_point.size() == 1, "int8 form: the input needs one scale and zero point");
+  ctx.require(w.scale.size() == 1 || static_cast<int64_t>(w.scale.size()) == channels,
+              "int8 form: the weight needs 1 or {} scales, has {}", channels, w.scale.size());
+  for (int32_t z : w.zero_point) ctx.require(z == 0, "int8 form: weights must be symmetric (zero point 0)");
+  ctx.require(n.outputs.size() == 1 && n.outputs[0] != ir::kNoTensor, "int8 form: one output");
+  const ir::QuantParams& y = g.tensor(n.outputs[0]).quant;
+  ctx.require(y.scale.size() == 1 && y.zero_point.size() == 1, "int8 form: the output needs one scale and zero point");
+  for (int32_t z : {x.zero_point[0], y.zero_point[0]})
+    ctx.require(z >= -128 && z <= 127, "int8 form: zero point {} out of int8 range", z);
+}
+
+void add_s8_layer_params(std::vector<Param>& p, const ir::Graph& g, const ir::Node& n) {
+  InferContext ctx(g, n);
+  const ir::QuantParams& x = in(g, n, 0).quant;
+  const ir::QuantParams& w = in(g, n, 1).quant;
+  const ir::QuantParams& y = out(g, n, 0).quant;
+  std::string err;
+  const auto m = quant::channel_multipliers(x.scale[0], w.scale, y.scale[0], &err);
+  if (!m) throw support::Refusal(fmt::format("int8 requantization: {}", err));
+  // The fused clamp in output units, as TFLite's CalculateActivationRangeQuantized.
+  auto to_q = [&](double v, int64_t dflt) {
+    if (!std::isfinite(v)) return dflt;
+    const double q = y.zero_point[0] + std::round(v / static_cast<double>(y.scale[0]));
+    return static_cast<int64_t>(std::clamp(q, -128.0, 127.0));
+  };
+  const int64_t act_min = to_q(ctx.attr_float("mote_act_min", -INFINITY), -128);
+  const int64_t act_max = to_q(ctx.attr_float("mote_act_max", INFINITY), 127);
+  std::vector<int64_t> mult, shift;
+  for (const quant::FixedPointMultiplier& f : *m) {
+    mult.push_back(f.multiplier);
+    shift.push_back(f.shift);
+  }
+  p.push_back({"in_zp", int64_t{x.zero_point[0]}});
+  p.push_back({"out_zp", int64_t{y.zero_point[0]}});
+  p.push_back({"act_min", act_min});
+  p.push_back({"act_max", act_max});
+  p.push_back({"per_channel", int64_t{m->size() > 1}});
+  p.push_back({"mult", mult});
+  p.push_back({"shift", shift});
 }
 
 }  // namespace mote::ops

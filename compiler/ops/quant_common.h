@@ -26,3 +26,18 @@ int64_t qparam_count(const ir::Graph& g, const ir::Node& n, size_t i);
 void add_qparam(KernelCall& k, const ir::Graph& g, const ir::Node& n, size_t i, const char* name);
 
 }  // namespace mote::ops
+
+namespace mote::ops {
+
+// The int8 form of Conv and Gemm that pass quantize-int8 writes: input 0 int8
+// per tensor, weight (input 1) constant int8 symmetric per tensor or per output
+// channel (`channels` of them), bias (input 2, optional) constant int32 [channels],
+// output 0 int8 per tensor, each with its QuantParams on the tensor. Refuses otherwise.
+void require_s8_layer(const InferContext& ctx, int64_t channels);
+
+// The requantization parameters of such a layer for conv_s8.h / fully_connected_s8.h:
+// in_zp, out_zp, act_min and act_max (the fused mote_act_min/max clamp in output
+// units), per_channel, and mult[], shift[] (quant::channel_multipliers).
+void add_s8_layer_params(std::vector<Param>& p, const ir::Graph& g, const ir::Node& n);
+
+}  // namespace mote::ops

@@ -1,0 +1,286 @@
+#include "passes/quantize_int8.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "compiler/ir/tensor_data.h"
+#include "compiler/quant/fixed_point.h"
+
+namespace mote::passes {
+
+namespace {
+
+// The int8 kernels accumulate in int32: deeper reductions are refused by them.
+constexpr int64_t kMaxTaps = 65793;
+
+class Quantizer {
+ public:
+  Quantizer(ir::Graph& g, const QuantizeOptions& o) : g_(g), o_(o) {
+    for (const ir::Tensor& t : g.tensors) tensor_names_.insert(t.name);
+    for (const ir::Node& n : g.nodes) node_names_.insert(n.name);
+  }
+
+  QuantizeReport run();
+
+ private:
+  const quant::Range* range_of(ir::TensorId id) const {
+    const auto it = o_.ranges.find(g_.tensor(id).name);
+    return it == o_.ranges.end() ? nullptr : &it->second;
+  }
+  bool is_f32(ir::TensorId id) const { return id != ir::kNoTensor && g_.tensor(id).dtype == ir::DType::kF32; }
+  bool is_const_f32(ir::TensorId id) const { return is_f32(id) && g_.tensor(id).is_constant(); }
+  double attr_float(const ir::Node& n, const char* name, double dflt) const {
+    const auto it = n.attrs.find(name);
+    if (it == n.attrs.end()) return dflt;
+    if (const double* d = std::get_if<double>(&it->second)) return *d;
+    if (const int64_t* i = std::get_if<int64_t>(&it->second)) return static_cast<double>(*i);
+    return std::nan("");
+  }
+  int64_t attr_int(const ir::Node& n, const char* name, int64_t dflt) const {
+    const auto it = n.attrs.find(name);
+    if (it == n.attrs.end()) return dflt;
+    if (const int64_t* i = std::get_if<int64_t>(&it->second)) return *i;
+    return -1;
+  }
+
+  bool eligible(const ir::Node& n) const;
+  bool activations_ok(const ir::Node& n) const;
+
+  std::string unique_tensor_name(const std::string& base) {
+    std::string name = base;
+    for (int i = 2; tensor_names_.count(name); ++i) name = fmt::format("{}_{}", base, i);
+    tensor_names_.insert(name);
+    return name;
+  }
+  std::string unique_node_name(const std::string& base) {
+    std::string name = base;
+    for (int i = 2; node_names_.count(name); ++i) name = fmt::format("{}_{}", base, i);
+    node_names_.insert(name);
+    return name;
+  }
+
+  ir::TensorId add_constant(const std::string& base, ir::DType dt, ir::Shape shape, std::vector<uint8_t> data) {
+    ir::Tensor t;
+    t.name = unique_tensor_name(base);
+    t.dtype = dt;
+    t.shape = std::move(shape);
+    t.shape_known = true;
+    t.data = std::move(data);
+    return g_.add_tensor(std::move(t));
+  }
+  // A new int8 activation tensor shaped like `like`, with the given parameters.
+  ir::TensorId add_int8_like(ir::TensorId like, const ir::QuantParams& qp) {
+    ir::Tensor t;
+    t.name = unique_tensor_name(g_.tensor(like).name + "_int8");
+    t.dtype = ir::DType::kI8;
+    t.shape = g_.tensor(like).shape;
+    t.shape_known = true;
+    t.quant = qp;
+    return g_.add_tensor(std::move(t));
+  }
+  // The scale and zero point inputs of a QuantizeLinear / DequantizeLinear.
+  std::pair<ir::TensorId, ir::TensorId> qdq_params(const std::string& base, const ir::QuantParams& qp) {
+    const ir::TensorId s = add_constant(base + "_scale", ir::DType::kF32, {}, ir::encode_double(ir::DType::kF32, {qp.scale[0]}));
+    const ir::TensorId z =
+        add_constant(base + "_zero_point", ir::DType::kI8, {}, ir::encode_int(ir::DType::kI8, {qp.zero_point[0]}));
+    return {s, z};
+  }
+
+  // The int8 version of float tensor x, quantizing it (a QuantizeLinear appended to
+  // nodes_) with its calibrated range the first time.
+  ir::TensorId int8_input(ir::TensorId x, const std::string& reader) {
+    if (const auto it = q_of_.find(x); it != q_of_.end()) return it->second;
+    const quant::AffineInt8 a = quant::affine_int8(*range_of(x));
+    ir::QuantParams qp;
+    qp.scale = {a.scale};
+    qp.zero_point = {a.zero_point};
+    const ir::TensorId xq = add_int8_like(x, qp);
+    const auto [s, z] = qdq_params(g_.tensor(xq).name, qp);
+    ir::Node q;
+    q.name = unique_node_name(fmt::format("{}_quantize", reader));
+    q.op = "QuantizeLinear";
+    q.opset = 13;
+    q.inputs = {x, s, z};
+    q.outputs = {xq};
+    nodes_.push_back(std::move(q));
+    q_of_[x] = xq;
+    ++report_.quantize_nodes;
+    return xq;
+  }
+
+  // Replaces node n's float output 0 by an int8 tensor with parameters qp; the float
+  // tensor gets a DequantizeLinear later if anything still reads it.
+  void int8_output(ir::Node& n, const ir::QuantParams& qp) {
+    const ir::TensorId f = n.outputs[0];
+    const ir::TensorId q = add_int8_like(f, qp);
+    n.outputs[0] = q;
+    q_of_[f] = q;
+    produced_.push_back({nodes_.size(), f, q});  // n is appended next
+  }
+
+  void quantize_layer(ir::Node n);
+
+  ir::Graph& g_;
+  const QuantizeOptions& o_;
+  std::set<std::string> tensor_names_, node_names_;
+  std::map<ir::TensorId, ir::TensorId> q_of_;  // float tensor -> its int8 version
+  struct Produced {
+    size_t node;  // index in nodes_ of the int8 producer
+    ir::TensorId f, q;
+  };
+  std::vector<Produced> produced_;
+  std::vector<ir::Node> nodes_;
+  QuantizeReport report_;
+};
+
+bool Quantizer::activations_ok(const ir::Node& n) const {
+  if (!is_f32(n.inputs[0]) || n.outputs.empty() || !is_f32(n.outputs[0])) return false;
+  if (!q_of_.count(n.inputs[0]) && !range_of(n.inputs[0])) return false;
+  return range_of(n.outputs[0]) != nullptr;
+}
+
+bool Quantizer::eligible(const ir::Node& n) const {
+  if (n.op != "Gemm" && n.op != "Conv") return false;
+  if (n.inputs.size() < 2 || n.outputs.size() != 1 || !activations_ok(n) || !is_const_f32(n.inputs[1])) return false;
+  const bool has_bias = n.inputs.size() > 2 && n.inputs[2] != ir::kNoTensor;
+  if (has_bias && !is_const_f32(n.inputs[2])) return false;
+  const ir::Shape& x = g_.tensor(n.inputs[0]).shape;
+  const ir::Shape& w = g_.tensor(n.inputs[1]).shape;
+  if (n.op == "Gemm") {
+    if (x.size() != 2 || w.size() != 2 || attr_int(n, "transA", 0) != 0 || attr_float(n, "alpha", 1) != 1) return false;
+    const bool tb = attr_int(n, "transB", 0) != 0;
+    const int64_t nn = tb ? w[0] : w[1], k = tb ? w[1] : w[0];
+    if (k > kMaxTaps) return false;
+    if (has_bias && (attr_float(n, "beta", 1) != 1 || g_.tensor(n.inputs[2]).elements() != nn)) return false;
+    // C must be one value per output unit ([N] or [1, N]), not a full matrix.
+    if (has_bias && g_.tensor(n.inputs[2]).shape.back() != nn) return false;
+    return true;
+  }
+  if (x.size() != 3 && x.size() != 4) return false;
+  return ir::shape_elements(ir::Shape(w.begin() + 1, w.end())) <= kMaxTaps;
+}
+
+void Quantizer::quantize_layer(ir::Node n) {
+  const bool gemm = n.op == "Gemm";
+  const ir::TensorId xq = int8_input(n.inputs[0], n.name);
+  const float in_scale = g_.tensor(xq).quant.scale[0];
+
+  // Weights: (channels, taps) after transposing a Gemm's B when transB = 0.
+  const ir::Tensor& wt = g_.tensor(n.inputs[1]);
+  std::vector<double> w = ir::data_as_double(wt);
+  ir::Shape wshape = wt.shape;
+  const std::string wname = wt.name;
+  if (gemm && attr_int(n, "transB", 0) == 0) {
+    const int64_t k = wshape[0], nn = wshape[1];
+    std::vector<double> t(w.size());
+    for (int64_t i = 0; i < k; ++i)
+      for (int64_t j = 0; j < nn; ++j) t[static_cast<size_t>(j * k + i)] = w[static_cast<size_t>(i * nn + j)];
+    w = std::move(t);
+    wshape = {nn, k};
+    n.attrs["transB"] = int64_t{1};
+  }
+  const int64_t channels = wshape[0];
+  const int64_t taps = ir::shape_elements(wshape) / std::max<int64_t>(1, channels);
+  ir::QuantParams wq;
+  wq.axis = 0;
+  std::vector<int64_t> wi(w.size());
+  for (int64_t c = 0; c < channels; ++c) {
+    double amax = 0;
+    for (int64_t i = 0; i < taps; ++i) amax = std::max(amax, std::fabs(w[static_cast<size_t>(c * taps + i)]));
+    const float s = amax > 0 ? static_cast<float>(amax / 127.0) : 1.0f;
+    wq.scale.push_back(s);
+    wq.zero_point.push_back(0);
+    for (int64_t i = 0; i < taps; ++i) {
+      const size_t e = static_cast<size_t>(c * taps + i);
+      wi[e] = static_cast<int64_t>(std::clamp(std::round(w[e] / static_cast<double>(s)), -127.0, 127.0));
+    }
+  }
+  const ir::TensorId wid = add_constant(wname + "_int8", ir::DType::kI8, wshape, ir::encode_int(ir::DType::kI8, wi));
+  g_.tensor(wid).quant = wq;
+  n.inputs[1] = wid;
+
+  if (n.inputs.size() > 2 && n.inputs[2] != ir::kNoTensor) {
+    const ir::Tensor& bt = g_.tensor(n.inputs[2]);
+    const std::vector<double> b = ir::data_as_double(bt);
+    const std::string bname = bt.name;
+    std::vector<int64_t> bi(b.size());
+    ir::QuantParams bq;
+    bq.axis = 0;
+    for (size_t c = 0; c < b.size(); ++c) {
+      bi[c] = quant::quantize_bias(static_cast<float>(b[c]), in_scale, wq.scale[c]);
+      bq.scale.push_back(in_scale * wq.scale[c]);
+      bq.zero_point.push_back(0);
+    }
+    const ir::TensorId bid =
+        add_constant(bname + "_int32", ir::DType::kI32, {channels}, ir::encode_int(ir::DType::kI32, bi));
+    g_.tensor(bid).quant = bq;
+    n.inputs[2] = bid;
+  }
+  n.inputs[0] = xq;
+
+  const quant::AffineInt8 a = quant::affine_int8(*range_of(n.outputs[0]));
+  ir::QuantParams yq;
+  yq.scale = {a.scale};
+  yq.zero_point = {a.zero_point};
+  int8_output(n, yq);
+  nodes_.push_back(std::move(n));
+  ++report_.quantized_nodes;
+}
+
+QuantizeReport Quantizer::run() {
+  std::vector<ir::Node> old = std::move(g_.nodes);
+  g_.nodes.clear();
+  for (ir::Node& n : old) {
+    if (eligible(n)) {
+      quantize_layer(std::move(n));
+      continue;
+    }
+    const bool view = n.op == "Flatten" || n.op == "Reshape";
+    if (view && !n.inputs.empty() && q_of_.count(n.inputs[0]) && n.outputs.size() == 1 && is_f32(n.outputs[0])) {
+      const ir::TensorId xq = q_of_.at(n.inputs[0]);
+      n.inputs[0] = xq;
+      int8_output(n, g_.tensor(xq).quant);
+      nodes_.push_back(std::move(n));
+      ++report_.passthrough_nodes;
+      continue;
+    }
+    nodes_.push_back(std::move(n));
+  }
+
+  // Float tensors still read (by float nodes or as graph outputs) get a
+  // DequantizeLinear right after their int8 producer.
+  std::vector<bool> read(g_.tensors.size(), false);
+  for (const ir::Node& n : nodes_)
+    for (ir::TensorId t : n.inputs)
+      if (t != ir::kNoTensor) read[static_cast<size_t>(t)] = true;
+  for (ir::TensorId t : g_.outputs) read[static_cast<size_t>(t)] = true;
+  std::vector<std::vector<ir::Node>> after(nodes_.size());
+  for (const Produced& p : produced_) {
+    if (!read[static_cast<size_t>(p.f)]) continue;
+    const ir::QuantParams qp = g_.tensor(p.q).quant;
+    const auto [s, z] = qdq_params(g_.tensor(p.q).name, qp);
+    ir::Node d;
+    d.name = unique_node_name(fmt::format("{}_dequantize", nodes_[p.node].name));
+    d.op = "DequantizeLinear";
+    d.opset = 13;
+    d.inputs = {p.q, s, z};
+    d.outputs = {p.f};
+    after[p.node].push_back(std::move(d));
+    ++report_.dequantize_nodes;
+  }
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    g_.nodes.push_back(std::move(nodes_[i]));
+    for (ir::Node& d : after[i]) g_.nodes.push_back(std::move(d));
+  }
+  g_.compact();
+  return report_;
+}
+
+}  // namespace
+
+QuantizeReport quantize_int8(ir::Graph& g, const QuantizeOptions& opts) { return Quantizer(g, opts).run(); }
+
+}  // namespace mote::passes

@@ -1,0 +1,39 @@
+#pragma once
+// Pass `quantize-int8` (only with `--quantize int8`, after fuse-activation):
+// int8 post-training quantization of the layers Mote has int8 kernels for.
+//
+//  - Gemm (transA = 0, alpha = beta = 1, constant B and C; transB = 0 is
+//    transposed at compile time) and Conv (1-D/2-D, grouped and depthwise,
+//    constant W and B), fused activation or not, whose input and output have a
+//    calibrated range, become int8: weights int8 symmetric per output channel
+//    (QuantParams with axis 0), bias int32 at input_scale * weight_scale[c],
+//    activations int8 with the per-tensor asymmetric scale and zero point of
+//    their calibrated range (quant::affine_int8).
+//  - Flatten and Reshape whose input is int8 pass int8 through (same params).
+//  - A QuantizeLinear is inserted where a float tensor enters an int8 node, and
+//    a DequantizeLinear where an int8 tensor is read by a float node or is a
+//    graph output (which keeps its name and float type: the C API is unchanged).
+//  - Everything else stays float.
+#include <map>
+#include <string>
+
+#include "compiler/ir/graph.h"
+#include "compiler/quant/calibration.h"
+
+namespace mote::passes {
+
+struct QuantizeOptions {
+  // The calibrated range of each float tensor, by tensor name (mote calibrate).
+  std::map<std::string, quant::Range> ranges;
+};
+
+struct QuantizeReport {
+  int quantized_nodes = 0;   // Gemm / Conv now int8
+  int passthrough_nodes = 0; // Flatten / Reshape now int8
+  int quantize_nodes = 0;    // QuantizeLinear inserted
+  int dequantize_nodes = 0;  // DequantizeLinear inserted
+};
+
+QuantizeReport quantize_int8(ir::Graph& g, const QuantizeOptions& opts);
+
+}  // namespace mote::passes

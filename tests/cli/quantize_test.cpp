@@ -1,0 +1,73 @@
+// `--quantize int8` as users run it: flags refused with exit 2, the accuracy bars
+// of `mote verify` deciding its exit code, and the C API unchanged.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "compiler/support/files.h"
+#include "compiler/support/process.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+  int code = -1;
+  std::string output;
+};
+
+Run run_mote(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {MOTE_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const auto r = mote::support::run_process(argv, 300);
+  return {r.exited ? r.exit_code : -1, r.output};
+}
+
+const std::string kDigits = std::string(MOTE_MODELS_DIR) + "/digits_mlp";
+const std::string kCalibration = kDigits + "/calibration";
+
+}  // namespace
+
+TEST_CASE("--quantize without --calibrate, and bad quantization flags, are refused with exit 2", "[cli][quantize]") {
+  mote::support::TempDir tmp("quantize_cli");
+  const std::string out = (fs::path(tmp.path()) / "out").string();
+  const Run no_cal = run_mote({"compile", kDigits, "-o", out, "--quantize", "int8"});
+  CHECK(no_cal.code == 2);
+  CHECK(no_cal.output.find("--quantize int8 needs --calibrate") != std::string::npos);
+  CHECK(!fs::exists(out));
+  CHECK(run_mote({"verify", kDigits, "--quantize", "int8"}).code == 2);
+  CHECK(run_mote({"bench", kDigits, "--quantize", "int8"}).code == 2);
+  CHECK(run_mote({"compile", kDigits, "-o", out, "--quantize", "int4", "--calibrate", kCalibration}).code == 2);
+  CHECK(run_mote({"compile", kDigits, "-o", out, "--quantize", "int8", "--calibrate", kCalibration,
+                  "--calibration-method", "median"}).code == 2);
+  CHECK(run_mote({"compile", kDigits, "-o", out, "--calibrate", kCalibration}).code == 2);
+  CHECK(!fs::exists(out));
+}
+
+TEST_CASE("int8 verify reports SNR and top-1 and fails below the bar", "[cli][quantize]") {
+  const Run ok = run_mote({"verify", kDigits, "--quantize", "int8", "--calibrate", kCalibration, "--min-snr", "20",
+                           "--min-top1", "0.5"});
+  INFO(ok.output);
+  CHECK(ok.code == 0);
+  CHECK(ok.output.find("SNR") != std::string::npos);
+  CHECK(ok.output.find("top-1 agreement 3/3") != std::string::npos);
+  const Run bar = run_mote({"verify", kDigits, "--quantize", "int8", "--calibrate", kCalibration, "--min-snr", "90"});
+  INFO(bar.output);
+  CHECK(bar.code == 1);
+  CHECK(bar.output.find("FAIL") != std::string::npos);
+}
+
+TEST_CASE("int8 compile keeps the float C API and uses the int8 kernels", "[cli][quantize]") {
+  mote::support::TempDir tmp("quantize_cli");
+  const std::string out = (fs::path(tmp.path()) / "out").string();
+  const Run r = run_mote({"compile", kDigits, "-o", out, "--quantize", "int8", "--calibrate", kCalibration});
+  INFO(r.output);
+  REQUIRE(r.code == 0);
+  const std::string h = mote::support::read_text((fs::path(out) / "digits_mlp.h").string());
+  const std::string src = mote::support::read_text((fs::path(out) / "digits_mlp.cpp").string());
+  CHECK(h.find("const float* input") != std::string::npos);
+  CHECK(h.find("float* output") != std::string::npos);
+  CHECK(src.find("fully_connected_s8_baked<") != std::string::npos);
+  CHECK(src.find("kernel library: requant.h") != std::string::npos);
+  CHECK(src.find("gemm<") == std::string::npos);  // no float Gemm left
+}

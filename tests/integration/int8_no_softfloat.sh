@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# An int8 model's layers need no floating point: compiles MODEL with
+# `--quantize int8` for a Cortex-M0 (no FPU), builds the generated code with
+# arm-none-eabi-g++ -fno-inline so each kernel instantiation stays its own
+# function, and checks that no function calls a soft-float helper (__aeabi_f*,
+# __aeabi_d*, __aeabi_*2f/2d, __*sf3/__*df3, libm float functions) except the
+# QuantizeLinear / DequantizeLinear kernels at the float boundary of the graph.
+# They must call some (this shows the check sees the helpers at all).
+# Usage: int8_no_softfloat.sh MOTE_BINARY MODEL_DIR CALIBRATION_DIR
+set -euo pipefail
+mote=$1
+model=$2
+calib=$3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$mote" compile "$model" --quantize int8 --calibrate "$calib" --target cortex-m0 -o "$work/out" --name net > /dev/null
+grep -q 'fully_connected_s8\|conv2d_s8' "$work/out/net.cpp" || fail "the generated code uses no int8 kernel"
+arm-none-eabi-g++ -mcpu=cortex-m0 -mthumb -std=c++17 -O2 -fno-inline -ffunction-sections -fno-exceptions -fno-rtti \
+  -I "$work/out" -c "$work/out/net.cpp" -o "$work/net.o"
+
+# "function<TAB>helper" for every call of a float helper, demangled.
+arm-none-eabi-objdump -dr "$work/net.o" |
+  awk '/^[0-9a-f]+ <.*>:$/ { fn = $2; next }
+       /R_ARM_THM_(CALL|JUMP24)/ { print fn "\t" $NF }' |
+  grep -E $'\t(__aeabi_([fd][a-z0-9]*|[a-z0-9]*2[fd])|__[a-z]+[sd]f[23]|[a-z]+f|sqrt|exp|log|pow|floor|ceil|round|lround|nearbyint|rint|lrint)$' |
+  c++filt > "$work/calls.txt" || true
+
+boundary='quantize_linear|dequantize_linear|q_quantize|q_dequantize|q_saturate'
+grep -E "$boundary" "$work/calls.txt" > /dev/null || fail "the boundary Quantize/Dequantize kernels call no float helper: the check sees nothing"
+if grep -vE "$boundary" "$work/calls.txt" > "$work/bad.txt"; then
+  cat "$work/bad.txt" >&2
+  fail "functions other than the Quantize/Dequantize boundary call soft-float helpers"
+fi
+echo "OK: soft-float helpers only in the Quantize/Dequantize boundary:"
+cut -f2 "$work/calls.txt" | sort -u | tr '\n' ' '
+echo

@@ -1,0 +1,191 @@
+#include <catch2/catch.hpp>
+
+#include "compiler/ops/registry.h"
+#include "compiler/quant/fixed_point.h"
+#include "compiler/verifier/verifier.h"
+#include "graph_builder.h"
+#include "passes/fuse_activation.h"
+#include "passes/quantize_int8.h"
+#include "passes/resolve.h"
+
+using namespace mote;
+
+namespace {
+
+const ir::Node* find_node(const ir::Graph& g, const std::string& op, int nth = 0) {
+  for (const ir::Node& n : g.nodes)
+    if (n.op == op && nth-- == 0) return &n;
+  return nullptr;
+}
+
+int count_op(const ir::Graph& g, const std::string& op) {
+  int c = 0;
+  for (const ir::Node& n : g.nodes) c += n.op == op;
+  return c;
+}
+
+int64_t param_int(const ops::KernelCall& k, const std::string& name) {
+  for (const ops::Param& p : k.params)
+    if (p.name == name) return std::get<int64_t>(p.value);
+  FAIL("no parameter " << name);
+  return 0;
+}
+
+// x[1,4] -> Gemm(transB=1) -> Relu -> h -> Gemm(transB=0) -> y (output)
+//                                      h -> Sigmoid -> s (output, float reader of h)
+//                                      y -> Gemm (no calibrated range) -> z (output)
+struct Mlp {
+  test::GraphBuilder b;
+  ir::TensorId x, h, y, s, z;
+  Mlp() {
+    x = b.input("x", {1, 4});
+    const auto w1 = b.constant("w1", {3, 4}, {1, 0, 0, 0, 0, -0.5, 0, 0, 0.25, 0.25, 0.25, 0.25});
+    const auto b1 = b.constant("b1", {3}, {0.1, -0.2, 0.3});
+    const auto g1 = b.node("Gemm", {x, w1, b1}, {{"transB", int64_t{1}}});
+    h = b.node("Relu", {g1}, {}, {"h"});
+    const auto w2 = b.constant("w2", {3, 2}, {0.5, -1, 2, 0.25, 0, 0});
+    y = b.node("Gemm", {h, w2}, {}, {"y"});
+    s = b.node("Sigmoid", {h}, {}, {"s"});
+    const auto w3 = b.constant("w3", {2, 2}, {1, 0, 0, 1});
+    z = b.node("Gemm", {y, w3}, {}, {"z"});
+    b.output(y);
+    b.output(s);
+    b.output(z);
+    passes::resolve(b.g);
+    passes::fuse_activation(b.g);
+    REQUIRE(verifier::verify(b.g).empty());
+  }
+};
+
+passes::QuantizeOptions ranges() {
+  passes::QuantizeOptions o;
+  o.ranges["x"] = {-1.0f, 1.0f};
+  o.ranges["h"] = {0.0f, 4.0f};
+  o.ranges["y"] = {-3.0f, 3.0f};
+  return o;  // nothing for z: that Gemm stays float
+}
+
+}  // namespace
+
+TEST_CASE("quantize-int8 rewrites calibrated Gemms into int8 with Quantize/Dequantize at the boundary",
+          "[passes][quantize]") {
+  Mlp m;
+  ir::Graph& g = m.b.g;
+  const passes::QuantizeReport r = passes::quantize_int8(g, ranges());
+  INFO(verifier::verify(g).size());
+  REQUIRE(verifier::verify(g).empty());
+  CHECK(r.quantized_nodes == 2);
+  CHECK(r.quantize_nodes == 1);
+  CHECK(r.dequantize_nodes == 2);  // h for the Sigmoid, y as an output (and for the float Gemm)
+  CHECK(count_op(g, "QuantizeLinear") == 1);
+  CHECK(count_op(g, "DequantizeLinear") == 2);
+  CHECK(count_op(g, "Gemm") == 3);
+
+  // Schedule: Quantize(x), Gemm1 (int8), Dequantize(h), Gemm2 (int8), Dequantize(y), Sigmoid, Gemm3 (float).
+  REQUIRE(g.nodes.size() == 7);
+  CHECK(g.nodes[0].op == "QuantizeLinear");
+  CHECK(g.nodes[0].inputs[0] == g.inputs[0]);
+
+  const ir::Node& g1 = *find_node(g, "Gemm", 0);
+  const ir::Node& g2 = *find_node(g, "Gemm", 1);
+  const ir::Node& g3 = *find_node(g, "Gemm", 2);
+  for (const ir::Node* n : {&g1, &g2}) {
+    const ir::Tensor& xin = g.tensor(n->inputs[0]);
+    const ir::Tensor& w = g.tensor(n->inputs[1]);
+    const ir::Tensor& yout = g.tensor(n->outputs[0]);
+    CHECK(xin.dtype == ir::DType::kI8);
+    CHECK(w.dtype == ir::DType::kI8);
+    CHECK(w.is_constant());
+    CHECK(yout.dtype == ir::DType::kI8);
+    CHECK(xin.quant.scale.size() == 1);
+    CHECK(yout.quant.scale.size() == 1);
+    CHECK(w.quant.axis == 0);
+    CHECK(static_cast<int64_t>(w.quant.scale.size()) == w.shape[0]);  // per output channel
+    for (int32_t zp : w.quant.zero_point) CHECK(zp == 0);
+    CHECK(std::get<int64_t>(n->attrs.at("transB")) == 1);
+  }
+  // x in [-1, 1]: affine int8.
+  const quant::AffineInt8 ax = quant::affine_int8({-1.0f, 1.0f});
+  CHECK(g.tensor(g1.inputs[0]).quant.scale[0] == ax.scale);
+  CHECK(g.tensor(g1.inputs[0]).quant.zero_point[0] == ax.zero_point);
+  // h is Gemm1's int8 output and Gemm2's int8 input: no round trip through float.
+  CHECK(g1.outputs[0] == g2.inputs[0]);
+
+  // Gemm1's weights: row max |w| / 127 per row; quantized values and the int32 bias.
+  const ir::Tensor& w1 = g.tensor(g1.inputs[1]);
+  CHECK(w1.quant.scale[0] == Approx(1.0 / 127));
+  CHECK(w1.quant.scale[1] == Approx(0.5 / 127));
+  CHECK(w1.quant.scale[2] == Approx(0.25 / 127));
+  const std::vector<int64_t> wq = ir::data_as_int(w1);
+  CHECK(wq == std::vector<int64_t>{127, 0, 0, 0, 0, -127, 0, 0, 127, 127, 127, 127});
+  const ir::Tensor& b1 = g.tensor(g1.inputs[2]);
+  REQUIRE(b1.dtype == ir::DType::kI32);
+  const std::vector<int64_t> bq = ir::data_as_int(b1);
+  const float xs = g.tensor(g1.inputs[0]).quant.scale[0];
+  for (size_t c = 0; c < 3; ++c) CHECK(bq[c] == quant::quantize_bias(std::vector<float>{0.1f, -0.2f, 0.3f}[c], xs, w1.quant.scale[c]));
+
+  // Gemm2 had transB = 0: its weight was transposed to (N, K) = (2, 3).
+  CHECK(g.tensor(g2.inputs[1]).shape == ir::Shape{2, 3});
+  CHECK(ir::data_as_int(g.tensor(g2.inputs[1])) == std::vector<int64_t>{32, 127, 0, -127, 32, 0});
+
+  // The graph outputs keep their names and float type.
+  CHECK(g.tensor(g.outputs[0]).name == "y");
+  CHECK(g.tensor(g.outputs[0]).dtype == ir::DType::kF32);
+  CHECK(g.tensor(g.outputs[1]).name == "s");
+  CHECK(g.tensor(g.outputs[2]).dtype == ir::DType::kF32);
+  // The Gemm without a calibrated output stays float and reads the dequantized y.
+  CHECK(g.tensor(g3.inputs[0]).dtype == ir::DType::kF32);
+  CHECK(g.tensor(g3.inputs[0]).name == "y");
+  // The Sigmoid reads the dequantized h.
+  const ir::Node& sig = *find_node(g, "Sigmoid");
+  CHECK(g.tensor(sig.inputs[0]).dtype == ir::DType::kF32);
+
+  // Lowering picks the int8 kernel, with the Relu clamp in output units.
+  const ops::KernelCall k1 = ops::find_op("Gemm")->lower(g, g1, target::host_target());
+  CHECK(k1.file == "fully_connected_s8.h");
+  const quant::AffineInt8 ah = quant::affine_int8({0.0f, 4.0f});
+  CHECK(param_int(k1, "act_min") == ah.zero_point);
+  CHECK(param_int(k1, "act_max") == 127);
+  CHECK(param_int(k1, "in_zp") == ax.zero_point);
+  CHECK(param_int(k1, "out_zp") == ah.zero_point);
+  const ops::KernelCall k3 = ops::find_op("Gemm")->lower(g, g3, target::host_target());
+  CHECK(k3.file == "gemm.h");
+}
+
+TEST_CASE("quantize-int8 without ranges leaves the graph float", "[passes][quantize]") {
+  Mlp m;
+  const size_t nodes = m.b.g.nodes.size();
+  const passes::QuantizeReport r = passes::quantize_int8(m.b.g, passes::QuantizeOptions{});
+  REQUIRE(verifier::verify(m.b.g).empty());
+  CHECK(r.quantized_nodes == 0);
+  CHECK(m.b.g.nodes.size() == nodes);
+}
+
+TEST_CASE("quantize-int8 quantizes a depthwise Conv and passes int8 through Flatten", "[passes][quantize]") {
+  test::GraphBuilder b;
+  const auto x = b.input("x", {1, 2, 3, 3});
+  const auto w = b.constant("w", {2, 1, 3, 3}, std::vector<double>(18, 0.1));
+  const auto bias = b.constant("bias", {2}, {0.5, -0.5});
+  const auto c = b.node("Conv", {x, w, bias}, {{"group", int64_t{2}}, {"pads", std::vector<int64_t>{1, 1, 1, 1}}});
+  const auto r = b.node("Relu", {c}, {}, {"r"});
+  const auto f = b.node("Flatten", {r}, {}, {"f"});
+  b.output(f);
+  passes::resolve(b.g);
+  passes::fuse_activation(b.g);
+  passes::QuantizeOptions o;
+  o.ranges["x"] = {-2.0f, 2.0f};
+  o.ranges["r"] = {0.0f, 3.0f};
+  const passes::QuantizeReport rep = passes::quantize_int8(b.g, o);
+  REQUIRE(verifier::verify(b.g).empty());
+  CHECK(rep.quantized_nodes == 1);
+  CHECK(rep.passthrough_nodes == 1);
+  REQUIRE(b.g.nodes.size() == 4);  // Quantize, Conv, Flatten, Dequantize
+  CHECK(b.g.nodes[1].op == "Conv");
+  CHECK(b.g.nodes[2].op == "Flatten");
+  CHECK(b.g.tensor(b.g.nodes[2].outputs[0]).dtype == ir::DType::kI8);
+  CHECK(b.g.nodes[3].op == "DequantizeLinear");
+  CHECK(b.g.tensor(b.g.outputs[0]).name == "f");
+  const ops::KernelCall k = ops::find_op("Conv")->lower(b.g, b.g.nodes[1], target::host_target());
+  CHECK(k.file == "conv_s8.h");
+  CHECK(k.kernel == "conv2d_s8_baked");
+}
