@@ -143,12 +143,14 @@ bool Quantizer::activations_ok(const ir::Node& n) const {
 }
 
 bool Quantizer::eligible(const ir::Node& n) const {
-  if (n.op != "Gemm" && n.op != "Conv") return false;
+  if (n.op != "Gemm" && n.op != "Conv" && n.op != "MatMul") return false;
   if (n.inputs.size() < 2 || n.outputs.size() != 1 || !activations_ok(n) || !is_const_f32(n.inputs[1])) return false;
   const bool has_bias = n.inputs.size() > 2 && n.inputs[2] != ir::kNoTensor;
   if (has_bias && !is_const_f32(n.inputs[2])) return false;
   const ir::Shape& x = g_.tensor(n.inputs[0]).shape;
   const ir::Shape& w = g_.tensor(n.inputs[1]).shape;
+  if (n.op == "MatMul")  // 2-D by a constant matrix only: it becomes an int8 Gemm
+    return n.inputs.size() == 2 && x.size() == 2 && w.size() == 2 && w[0] <= kMaxTaps;
   if (n.op == "Gemm") {
     if (x.size() != 2 || w.size() != 2 || attr_int(n, "transA", 0) != 0 || attr_float(n, "alpha", 1) != 1) return false;
     const bool tb = attr_int(n, "transB", 0) != 0;
@@ -164,6 +166,10 @@ bool Quantizer::eligible(const ir::Node& n) const {
 }
 
 void Quantizer::quantize_layer(ir::Node n) {
+  if (n.op == "MatMul") {  // A (M, K) times constant B (K, N): Gemm with transB = 0, transposed below
+    n.op = "Gemm";
+    n.attrs.clear();
+  }
   const bool gemm = n.op == "Gemm";
   const ir::TensorId xq = int8_input(n.inputs[0], n.name);
   const float in_scale = g_.tensor(xq).quant.scale[0];

@@ -4,7 +4,8 @@
 //
 //  - Gemm (transA = 0, alpha = beta = 1, constant B and C; transB = 0 is
 //    transposed at compile time) and Conv (1-D/2-D, grouped and depthwise,
-//    constant W and B), fused activation or not, whose input and output have a
+//    constant W and B), fused activation or not, and MatMul of a 2-D input by a
+//    constant matrix (it becomes a Gemm), whose input and output have a
 //    calibrated range, become int8: weights int8 symmetric per output channel
 //    (QuantParams with axis 0), bias int32 at input_scale * weight_scale[c],
 //    activations int8 with the per-tensor asymmetric scale and zero point of
@@ -28,7 +29,7 @@ struct QuantizeOptions {
 };
 
 struct QuantizeReport {
-  int quantized_nodes = 0;   // Gemm / Conv now int8
+  int quantized_nodes = 0;   // Gemm / Conv / MatMul now int8
   int passthrough_nodes = 0; // Flatten / Reshape now int8
   int quantize_nodes = 0;    // QuantizeLinear inserted
   int dequantize_nodes = 0;  // DequantizeLinear inserted

@@ -189,3 +189,33 @@ TEST_CASE("quantize-int8 quantizes a depthwise Conv and passes int8 through Flat
   CHECK(k.file == "conv_s8.h");
   CHECK(k.kernel == "conv2d_s8_baked");
 }
+
+TEST_CASE("quantize-int8 turns a MatMul by a constant matrix into an int8 Gemm", "[passes][quantize]") {
+  test::GraphBuilder b;
+  const auto x = b.input("x", {2, 3});
+  const auto w = b.constant("w", {3, 2}, {1, 0.5, -1, 0.125, 0.25, 0});
+  const auto y = b.node("MatMul", {x, w}, {}, {"y"});
+  const auto w2 = b.constant("w2", {2, 3, 2}, std::vector<double>(12, 1.0));
+  const auto x3 = b.input("x3", {2, 2, 3});
+  const auto z = b.node("MatMul", {x3, w2}, {}, {"z"});  // batched: stays float
+  b.output(y);
+  b.output(z);
+  passes::resolve(b.g);
+  passes::QuantizeOptions o;
+  o.ranges["x"] = {-1.0f, 1.0f};
+  o.ranges["y"] = {-2.0f, 2.0f};
+  o.ranges["x3"] = {-1.0f, 1.0f};
+  o.ranges["z"] = {-6.0f, 6.0f};
+  const passes::QuantizeReport r = passes::quantize_int8(b.g, o);
+  REQUIRE(verifier::verify(b.g).empty());
+  CHECK(r.quantized_nodes == 1);
+  const ir::Node& gm = *find_node(b.g, "Gemm");
+  CHECK(std::get<int64_t>(gm.attrs.at("transB")) == 1);
+  CHECK(b.g.tensor(gm.inputs[1]).shape == ir::Shape{2, 3});
+  CHECK(ir::data_as_int(b.g.tensor(gm.inputs[1])) == std::vector<int64_t>{127, -127, 32, 127, 32, 0});
+  CHECK(count_op(b.g, "MatMul") == 1);
+  const ops::KernelCall k = ops::find_op("Gemm")->lower(b.g, gm, target::host_target());
+  CHECK(k.kernel == "fully_connected_s8_baked");
+  CHECK(param_int(k, "M") == 2);
+  CHECK(param_int(k, "has_bias") == 0);
+}
