@@ -28,7 +28,9 @@ class Quantizer {
  private:
   const quant::Range* range_of(ir::TensorId id) const {
     const auto it = o_.ranges.find(g_.tensor(id).name);
-    return it == o_.ranges.end() ? nullptr : &it->second;
+    if (it == o_.ranges.end()) return nullptr;
+    // A range that saw infinities (or nothing finite) has no int8 scale: stay float.
+    return std::isfinite(it->second.lo) && std::isfinite(it->second.hi) ? &it->second : nullptr;
   }
   bool is_f32(ir::TensorId id) const { return id != ir::kNoTensor && g_.tensor(id).dtype == ir::DType::kF32; }
   bool is_const_f32(ir::TensorId id) const { return is_f32(id) && g_.tensor(id).is_constant(); }

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "compiler/ops/registry.h"
 #include "compiler/quant/fixed_point.h"
 #include "compiler/verifier/verifier.h"
@@ -152,13 +154,21 @@ TEST_CASE("quantize-int8 rewrites calibrated Gemms into int8 with Quantize/Dequa
   CHECK(k3.file == "gemm.h");
 }
 
-TEST_CASE("quantize-int8 without ranges leaves the graph float", "[passes][quantize]") {
+TEST_CASE("quantize-int8 without ranges, or with infinite ones, leaves the graph float", "[passes][quantize]") {
   Mlp m;
   const size_t nodes = m.b.g.nodes.size();
   const passes::QuantizeReport r = passes::quantize_int8(m.b.g, passes::QuantizeOptions{});
   REQUIRE(verifier::verify(m.b.g).empty());
   CHECK(r.quantized_nodes == 0);
   CHECK(m.b.g.nodes.size() == nodes);
+
+  Mlp inf;
+  passes::QuantizeOptions o = ranges();
+  o.ranges["x"] = {-1.0f, std::numeric_limits<float>::infinity()};
+  o.ranges["h"] = {0.0f, std::numeric_limits<float>::infinity()};
+  const passes::QuantizeReport ri = passes::quantize_int8(inf.b.g, o);
+  REQUIRE(verifier::verify(inf.b.g).empty());
+  CHECK(ri.quantized_nodes == 0);  // Gemm1 has no usable input/output range, Gemm2 none for its input
 }
 
 TEST_CASE("quantize-int8 quantizes a depthwise Conv and passes int8 through Flatten", "[passes][quantize]") {
