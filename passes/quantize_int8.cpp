@@ -8,6 +8,7 @@
 
 #include "compiler/ir/tensor_data.h"
 #include "compiler/quant/fixed_point.h"
+#include "compiler/support/error.h"
 
 namespace mote::passes {
 
@@ -49,6 +50,9 @@ class Quantizer {
   }
 
   bool eligible(const ir::Node& n) const;
+  bool uniform_average(const ir::Node& n) const;
+  bool add_eligible(const ir::Node& n, const ir::Node* relu) const;
+  const ir::Node* sole_relu_reader(const std::vector<ir::Node>& nodes, size_t at) const;
   bool activations_ok(const ir::Node& n) const;
 
   std::string unique_tensor_name(const std::string& base) {
@@ -238,19 +242,118 @@ void Quantizer::quantize_layer(ir::Node n) {
   ++report_.quantized_nodes;
 }
 
+// An average pool whose every window holds the same count (no ceil_mode, no
+// auto_pad other than VALID, no padding unless it counts): its int8 form may
+// requantize to the output's calibrated range, finer than the input's.
+bool Quantizer::uniform_average(const ir::Node& n) const {
+  if (n.op == "GlobalAveragePool") return true;
+  if (n.op != "AveragePool" || attr_int(n, "ceil_mode", 0) != 0) return false;
+  if (const auto it = n.attrs.find("auto_pad"); it != n.attrs.end()) {
+    const std::string* s = std::get_if<std::string>(&it->second);
+    if (!s || (*s != "NOTSET" && *s != "VALID")) return false;
+  }
+  if (attr_int(n, "count_include_pad", 0) != 0) return true;
+  if (const auto it = n.attrs.find("pads"); it != n.attrs.end()) {
+    const auto* p = std::get_if<std::vector<int64_t>>(&it->second);
+    if (!p) return false;
+    for (int64_t v : *p)
+      if (v != 0) return false;
+  }
+  return true;
+}
+
+// Add of two float tensors of the same shape that are int8 already or have a
+// calibrated range, with a calibrated output (the fused Relu's when `relu`).
+bool Quantizer::add_eligible(const ir::Node& n, const ir::Node* relu) const {
+  if (n.op != "Add" || n.inputs.size() != 2 || n.outputs.size() != 1 || !n.attrs.empty()) return false;
+  for (ir::TensorId t : n.inputs) {
+    if (!is_f32(t) || g_.tensor(t).is_constant()) return false;
+    if (!q_of_.count(t) && !range_of(t)) return false;
+  }
+  if (!is_f32(n.outputs[0]) || g_.tensor(n.inputs[0]).shape != g_.tensor(n.inputs[1]).shape) return false;
+  return range_of(relu ? relu->outputs[0] : n.outputs[0]) != nullptr;
+}
+
+// The Relu that is the only reader of node `at`'s output (not a graph output), if any.
+const ir::Node* Quantizer::sole_relu_reader(const std::vector<ir::Node>& nodes, size_t at) const {
+  const ir::TensorId y = nodes[at].outputs[0];
+  for (ir::TensorId o : g_.outputs)
+    if (o == y) return nullptr;
+  const ir::Node* relu = nullptr;
+  int readers = 0;
+  for (const ir::Node& m : nodes)
+    for (ir::TensorId t : m.inputs)
+      if (t == y) {
+        ++readers;
+        relu = &m;
+      }
+  if (readers != 1 || relu->op != "Relu" || relu->outputs.size() != 1 || !is_f32(relu->outputs[0]) ||
+      o_.keep_float.count(relu->name))
+    return nullptr;
+  return relu;
+}
+
 QuantizeReport Quantizer::run() {
+  for (const std::string& k : o_.keep_float)
+    if (!node_names_.count(k))
+      throw support::Refusal(fmt::format(
+          "--keep-float '{}': no node of that name (after fusion; --print-after fuse-activation lists them)", k));
   std::vector<ir::Node> old = std::move(g_.nodes);
   g_.nodes.clear();
-  for (ir::Node& n : old) {
+  std::set<std::string> fused;  // Relus folded into the int8 Add before them
+  for (size_t i = 0; i < old.size(); ++i) {
+    ir::Node& n = old[i];
+    if (fused.count(n.name)) continue;
+    if (o_.keep_float.count(n.name)) {
+      nodes_.push_back(std::move(n));
+      ++report_.kept_float_nodes;
+      continue;
+    }
     if (eligible(n)) {
       quantize_layer(std::move(n));
       continue;
     }
+    if (n.op == "Add") {
+      const ir::Node* relu = sole_relu_reader(old, i);
+      if (!add_eligible(n, relu)) relu = nullptr;
+      if (relu || add_eligible(n, nullptr)) {
+        ir::TensorId yf = n.outputs[0];
+        if (relu) {  // the Add writes the Relu's output, clamped at real 0 in int8
+          yf = relu->outputs[0];
+          n.outputs[0] = yf;
+          n.attrs["mote_act_min"] = 0.0;
+          fused.insert(relu->name);
+          ++report_.fused_relus;
+        }
+        n.inputs[0] = int8_input(n.inputs[0], n.name);
+        n.inputs[1] = int8_input(n.inputs[1], n.name);
+        const quant::AffineInt8 a = quant::affine_int8(*range_of(yf));
+        ir::QuantParams yq;
+        yq.scale = {a.scale};
+        yq.zero_point = {a.zero_point};
+        int8_output(n, yq);
+        nodes_.push_back(std::move(n));
+        ++report_.quantized_nodes;
+        continue;
+      }
+    }
+    // Pooling of an int8 tensor: int8 out with the input's scale and zero point
+    // (max: exact; average: rounded integer mean, as TFLite).
+    const bool pool = n.op == "MaxPool" || n.op == "GlobalMaxPool" || n.op == "AveragePool" ||
+                      n.op == "GlobalAveragePool";
+    const bool pool_ok = pool && (n.outputs.size() == 1 || (n.outputs.size() == 2 && n.outputs[1] == ir::kNoTensor));
     const bool view = n.op == "Flatten" || n.op == "Reshape";
-    if (view && !n.inputs.empty() && q_of_.count(n.inputs[0]) && n.outputs.size() == 1 && is_f32(n.outputs[0])) {
+    if ((view || pool_ok) && !n.inputs.empty() && q_of_.count(n.inputs[0]) && !n.outputs.empty() &&
+        is_f32(n.outputs[0]) && (pool_ok || n.outputs.size() == 1)) {
       const ir::TensorId xq = q_of_.at(n.inputs[0]);
       n.inputs[0] = xq;
-      int8_output(n, g_.tensor(xq).quant);
+      ir::QuantParams yq = g_.tensor(xq).quant;
+      if (uniform_average(n) && range_of(n.outputs[0])) {  // requantized to the output's own range
+        const quant::AffineInt8 a = quant::affine_int8(*range_of(n.outputs[0]));
+        yq.scale = {a.scale};
+        yq.zero_point = {a.zero_point};
+      }
+      int8_output(n, yq);
       nodes_.push_back(std::move(n));
       ++report_.passthrough_nodes;
       continue;

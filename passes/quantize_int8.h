@@ -10,12 +10,21 @@
 //    (QuantParams with axis 0), bias int32 at input_scale * weight_scale[c],
 //    activations int8 with the per-tensor asymmetric scale and zero point of
 //    their calibrated range (quant::affine_int8).
+//  - Add of two same-shape float tensors (int8 already or calibrated) with a
+//    calibrated output becomes int8 (TFLite's rescaling, add_s8.h); a Relu that
+//    is the Add's only reader is folded in (the Add writes the Relu's output,
+//    clamped at real 0, with the Relu's range).
+//  - MaxPool / GlobalMaxPool / AveragePool / GlobalAveragePool of an int8 tensor
+//    stay int8: the input's parameters, except averages whose windows all hold
+//    the same count, requantized to their output's calibrated range.
 //  - Flatten and Reshape whose input is int8 pass int8 through (same params).
+//  - Nodes named in keep_float stay float (an unknown name is refused).
 //  - A QuantizeLinear is inserted where a float tensor enters an int8 node, and
 //    a DequantizeLinear where an int8 tensor is read by a float node or is a
 //    graph output (which keeps its name and float type: the C API is unchanged).
 //  - Everything else stays float.
 #include <map>
+#include <set>
 #include <string>
 
 #include "compiler/ir/graph.h"
@@ -26,11 +35,15 @@ namespace mote::passes {
 struct QuantizeOptions {
   // The calibrated range of each float tensor, by tensor name (mote calibrate).
   std::map<std::string, quant::Range> ranges;
+  // Nodes (by name) that stay float whatever their ranges (mixed precision).
+  std::set<std::string> keep_float;
 };
 
 struct QuantizeReport {
-  int quantized_nodes = 0;   // Gemm / Conv / MatMul now int8
-  int passthrough_nodes = 0; // Flatten / Reshape now int8
+  int quantized_nodes = 0;   // Gemm / Conv / MatMul / Add now int8
+  int passthrough_nodes = 0; // Flatten / Reshape / pooling now int8 (parameters of the input)
+  int fused_relus = 0;       // Relus folded into the int8 Add they follow
+  int kept_float_nodes = 0;  // nodes named in keep_float
   int quantize_nodes = 0;    // QuantizeLinear inserted
   int dequantize_nodes = 0;  // DequantizeLinear inserted
 };

@@ -73,18 +73,21 @@ struct QuantArgs {
   std::string quantize;
   std::string calibrate;
   std::string method = "minmax";
+  std::vector<std::string> keep_float;
 };
 
 void add_quantize(CLI::App* cmd, QuantArgs& q) {
   cmd->add_option("--quantize", q.quantize, "int8: post-training quantization of Conv/Gemm (needs --calibrate)");
   cmd->add_option("--calibrate", q.calibrate, "representative inputs for --quantize (test_data_set_* folders or .pb files)");
   cmd->add_option("--calibration-method", q.method, "minmax or percentile (99.99%)")->capture_default_str();
+  cmd->add_option("--keep-float", q.keep_float, "with --quantize: this node (by name) stays float (repeatable)");
 }
 
 // Calibrates and sets o.quantize when --quantize is given; refuses inconsistent flags.
 void apply_quantize(mote::driver::CompileOptions& o, const QuantArgs& q) {
   if (q.quantize.empty()) {
     if (!q.calibrate.empty()) throw Refusal("--calibrate is only used with --quantize int8");
+    if (!q.keep_float.empty()) throw Refusal("--keep-float is only used with --quantize int8");
     return;
   }
   if (q.quantize != "int8") throw Refusal(fmt::format("--quantize '{}': only int8 is supported", q.quantize));
@@ -94,6 +97,7 @@ void apply_quantize(mote::driver::CompileOptions& o, const QuantArgs& q) {
   if (!mote::quant::parse_calibration_method(q.method, m))
     throw Refusal(fmt::format("--calibration-method '{}': expected minmax or percentile", q.method));
   mote::driver::calibrate_for_quantization(o, q.calibrate, m);
+  o.quantize->keep_float.insert(q.keep_float.begin(), q.keep_float.end());
 }
 
 struct BudgetArgs {

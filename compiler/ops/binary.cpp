@@ -3,6 +3,8 @@
 // semantics). Kernels: binary_* in elementwise.h. Every one folds on constants
 // with the kernel's functor: exported graphs compute shapes this way.
 #include "compiler/ops/elementwise_common.h"
+#include "compiler/ops/quant_common.h"
+#include "compiler/quant/fixed_point.h"
 
 namespace mote::ops {
 
@@ -41,11 +43,62 @@ bool fold_same_type(const ir::Graph& g, const ir::Node& n, std::vector<std::vect
   KernelCall Name##_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {            \
     return binary_call(g, n, #functor);                                                                \
   }
-MOTE_ARITH(Add, op_add)
 MOTE_ARITH(Sub, op_sub)
 MOTE_ARITH(Mul, op_mul)
 MOTE_ARITH(Div, op_div)
 #undef MOTE_ARITH
+
+// --- Add; its int8 form (pass quantize-int8: both inputs and the output int8 with
+// per-tensor QuantParams, same shape, optional fused mote_act_min/max) runs
+// add_s8.h, TFLite's rescaling; plain int8 tensors add as integers ---
+bool add_s8_form(const ir::Graph& g, const ir::Node& n) {
+  return n.inputs.size() == 2 && is_s8_quantized(in(g, n, 0)) && is_s8_quantized(in(g, n, 1));
+}
+
+void Add_infer(InferContext& ctx) {
+  const ir::Node& n = ctx.node();
+  if (!add_s8_form(ctx.graph(), n)) {
+    ctx.allow_attrs({});
+    arith_rule(ctx, kNumeric, "numbers");
+    return;
+  }
+  ctx.allow_attrs({"mote_act_min", "mote_act_max"});
+  ctx.require(ctx.shape(0) == ctx.shape(1), "int8 form: the inputs must have the same shape, not {} and {}",
+              ir::shape_str(ctx.shape(0)), ir::shape_str(ctx.shape(1)));
+  ctx.require(n.outputs.size() == 1 && n.outputs[0] != ir::kNoTensor &&
+                  is_s8_quantized(ctx.graph().tensor(n.outputs[0])),
+              "int8 form: the output needs one scale and zero point");
+  ctx.set_output(0, ir::DType::kI8, ctx.shape(0));
+}
+
+bool Add_fold(const ir::Graph& g, const ir::Node& n, std::vector<std::vector<uint8_t>>& o) {
+  if (add_s8_form(g, n)) return false;
+  return fold_same_type<kernel_eval::op_add, kNumeric>(g, n, o);
+}
+
+KernelCall Add_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
+  if (!add_s8_form(g, n)) return binary_call(g, n, "op_add");
+  const ir::QuantParams &a = in(g, n, 0).quant, &b = in(g, n, 1).quant, &y = out(g, n, 0).quant;
+  std::string err;
+  const auto r = quant::add_rescale(a.scale[0], b.scale[0], y.scale[0], &err);
+  if (!r) throw support::Refusal(fmt::format("int8 Add rescaling: {}", err));
+  const auto [act_min, act_max] = s8_activation_range(g, n);
+  KernelCall k{"add_s8.h", "add_s8", {}, {}, {n.inputs[0], n.inputs[1]}, {n.outputs[0]}};
+  k.params = {{"count", out(g, n, 0).elements()},
+              {"in1_zp", int64_t{a.zero_point[0]}},
+              {"in2_zp", int64_t{b.zero_point[0]}},
+              {"out_zp", int64_t{y.zero_point[0]}},
+              {"left_shift", int64_t{r->left_shift}},
+              {"in1_mult", int64_t{r->input1.multiplier}},
+              {"in1_shift", int64_t{r->input1.shift}},
+              {"in2_mult", int64_t{r->input2.multiplier}},
+              {"in2_shift", int64_t{r->input2.shift}},
+              {"out_mult", int64_t{r->output.multiplier}},
+              {"out_shift", int64_t{r->output.shift}},
+              {"act_min", act_min},
+              {"act_max", act_max}};
+  return k;
+}
 
 // --- Pow: the exponent may have another numeric type; y has the base's ---
 void Pow_infer(InferContext& ctx) {

@@ -81,6 +81,22 @@ void require_s8_layer(const InferContext& ctx, int64_t channels) {
     ctx.require(z >= -128 && z <= 127, "int8 form: zero point {} out of int8 range", z);
 }
 
+bool is_s8_quantized(const ir::Tensor& t) {
+  return t.dtype == ir::DType::kI8 && t.quant.scale.size() == 1 && t.quant.zero_point.size() == 1;
+}
+
+std::pair<int64_t, int64_t> s8_activation_range(const ir::Graph& g, const ir::Node& n) {
+  InferContext ctx(g, n);
+  const ir::QuantParams& y = out(g, n, 0).quant;
+  // The fused clamp in output units, as TFLite's CalculateActivationRangeQuantized.
+  auto to_q = [&](double v, int64_t dflt) {
+    if (!std::isfinite(v)) return dflt;
+    const double q = y.zero_point[0] + std::round(v / static_cast<double>(y.scale[0]));
+    return static_cast<int64_t>(std::clamp(q, -128.0, 127.0));
+  };
+  return {to_q(ctx.attr_float("mote_act_min", -INFINITY), -128), to_q(ctx.attr_float("mote_act_max", INFINITY), 127)};
+}
+
 void add_s8_layer_params(std::vector<Param>& p, const ir::Graph& g, const ir::Node& n) {
   InferContext ctx(g, n);
   const ir::QuantParams& x = in(g, n, 0).quant;
@@ -89,14 +105,7 @@ void add_s8_layer_params(std::vector<Param>& p, const ir::Graph& g, const ir::No
   std::string err;
   const auto m = quant::channel_multipliers(x.scale[0], w.scale, y.scale[0], &err);
   if (!m) throw support::Refusal(fmt::format("int8 requantization: {}", err));
-  // The fused clamp in output units, as TFLite's CalculateActivationRangeQuantized.
-  auto to_q = [&](double v, int64_t dflt) {
-    if (!std::isfinite(v)) return dflt;
-    const double q = y.zero_point[0] + std::round(v / static_cast<double>(y.scale[0]));
-    return static_cast<int64_t>(std::clamp(q, -128.0, 127.0));
-  };
-  const int64_t act_min = to_q(ctx.attr_float("mote_act_min", -INFINITY), -128);
-  const int64_t act_max = to_q(ctx.attr_float("mote_act_max", INFINITY), 127);
+  const auto [act_min, act_max] = s8_activation_range(g, n);
   std::vector<int64_t> mult, shift;
   for (const quant::FixedPointMultiplier& f : *m) {
     mult.push_back(f.multiplier);

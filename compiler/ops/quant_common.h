@@ -35,6 +35,15 @@ namespace mote::ops {
 // output 0 int8 per tensor, each with its QuantParams on the tensor. Refuses otherwise.
 void require_s8_layer(const InferContext& ctx, int64_t channels);
 
+// An int8 tensor with one (per-tensor) scale and zero point: the activations
+// pass quantize-int8 writes. Plain int8 tensors (no QuantParams) are integers.
+bool is_s8_quantized(const ir::Tensor& t);
+
+// The fused mote_act_min / mote_act_max clamp of node n in the units of its int8
+// output 0 (zp + round(bound / scale), within int8), as TFLite's
+// CalculateActivationRangeQuantized; no clamp gives [-128, 127].
+std::pair<int64_t, int64_t> s8_activation_range(const ir::Graph& g, const ir::Node& n);
+
 // The requantization parameters of such a layer for conv_s8.h / fully_connected_s8.h:
 // in_zp, out_zp, act_min and act_max (the fused mote_act_min/max clamp in output
 // units), per_channel, and mult[], shift[] (quant::channel_multipliers).

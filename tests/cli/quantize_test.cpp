@@ -71,3 +71,29 @@ TEST_CASE("int8 compile keeps the float C API and uses the int8 kernels", "[cli]
   CHECK(src.find("kernel library: requant.h") != std::string::npos);
   CHECK(src.find("gemm<") == std::string::npos);  // no float Gemm left
 }
+
+TEST_CASE("--keep-float keeps named nodes float; unknown names and use without --quantize are refused",
+          "[cli][quantize]") {
+  mote::support::TempDir tmp("quantize_keep_float");
+  const std::string out = (fs::path(tmp.path()) / "out").string();
+  const Run r = run_mote({"compile", kDigits, "-o", out, "--quantize", "int8", "--calibrate", kCalibration,
+                          "--keep-float", "/net/net.4/Gemm"});
+  INFO(r.output);
+  REQUIRE(r.code == 0);
+  const std::string code = mote::support::read_text((fs::path(out) / "digits_mlp.cpp").string());
+  CHECK(code.find("fully_connected_s8_baked<p_net_net_2_Gemm>") != std::string::npos);
+  CHECK(code.find("fully_connected_s8_baked<p_net_net_4_Gemm>") == std::string::npos);
+  CHECK(code.find("gemm<p_net_net_4_Gemm, float>") != std::string::npos);
+  CHECK(code.find("dequantize_linear<") != std::string::npos);
+  const Run v = run_mote({"verify", kDigits, "--quantize", "int8", "--calibrate", kCalibration, "--keep-float",
+                          "/net/net.4/Gemm", "--keep-float", "/net/net.2/Gemm", "--min-snr", "20"});
+  INFO(v.output);
+  CHECK(v.code == 0);
+  const std::string out2 = (fs::path(tmp.path()) / "out2").string();
+  const Run bad = run_mote({"compile", kDigits, "-o", out2, "--quantize", "int8", "--calibrate", kCalibration,
+                            "--keep-float", "/no/such/Gemm"});
+  CHECK(bad.code == 2);
+  CHECK(bad.output.find("--keep-float '/no/such/Gemm'") != std::string::npos);
+  CHECK(run_mote({"compile", kDigits, "-o", out2, "--keep-float", "/net/net.4/Gemm"}).code == 2);
+  CHECK(!fs::exists(out2));
+}

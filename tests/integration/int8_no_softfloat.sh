@@ -6,11 +6,14 @@
 # __aeabi_d*, __aeabi_*2f/2d, __*sf3/__*df3, libm float functions) except the
 # QuantizeLinear / DequantizeLinear kernels at the float boundary of the graph.
 # They must call some (this shows the check sees the helpers at all).
-# Usage: int8_no_softfloat.sh MOTE_BINARY MODEL_DIR CALIBRATION_DIR
+# ALLOW_FLOAT (optional): an extended regex of more functions allowed to call
+# them, the float layers the model keeps on purpose (e.g. its final softmax).
+# Usage: int8_no_softfloat.sh MOTE_BINARY MODEL_DIR CALIBRATION_DIR [ALLOW_FLOAT]
 set -euo pipefail
 mote=$1
 model=$2
 calib=$3
+allow=${4:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -30,10 +33,16 @@ arm-none-eabi-objdump -dr "$work/net.o" |
 
 boundary='quantize_linear|dequantize_linear|q_quantize|q_dequantize|q_saturate'
 grep -E "$boundary" "$work/calls.txt" > /dev/null || fail "the boundary Quantize/Dequantize kernels call no float helper: the check sees nothing"
-if grep -vE "$boundary" "$work/calls.txt" > "$work/bad.txt"; then
+allowed=$boundary
+[ -n "$allow" ] && allowed="$boundary|$allow"
+if grep -vE "$allowed" "$work/calls.txt" > "$work/bad.txt"; then
   cat "$work/bad.txt" >&2
   fail "functions other than the Quantize/Dequantize boundary call soft-float helpers"
 fi
-echo "OK: soft-float helpers only in the Quantize/Dequantize boundary:"
+echo "OK: soft-float helpers only in the Quantize/Dequantize boundary${allow:+ and $allow}:"
 cut -f2 "$work/calls.txt" | sort -u | tr '\n' ' '
 echo
+if [ -n "$allow" ]; then
+  echo "callers:"
+  cut -f1 "$work/calls.txt" | sort -u
+fi

@@ -229,3 +229,127 @@ TEST_CASE("quantize-int8 turns a MatMul by a constant matrix into an int8 Gemm",
   CHECK(param_int(k, "M") == 2);
   CHECK(param_int(k, "has_bias") == 0);
 }
+
+namespace {
+// x[1,2,4,4] -> Conv(1x1) -> Relu -> a ; a -> Conv(1x1) -> c ; Add(a, c) -> s -> Relu -> r
+// r -> MaxPool(2x2) -> m -> AveragePool(2x2) -> p -> GlobalAveragePool -> q (output)
+struct Residual {
+  test::GraphBuilder b;
+  Residual() {
+    const auto x = b.input("x", {1, 2, 4, 4});
+    const auto w1 = b.constant("w1", {2, 2, 1, 1}, {1, 0.5, -0.25, 1});
+    const auto c1 = b.node("Conv", {x, w1});
+    const auto a = b.node("Relu", {c1}, {}, {"a"});
+    const auto w2 = b.constant("w2", {2, 2, 1, 1}, {0.5, -1, 1, 0.25});
+    const auto c = b.node("Conv", {a, w2}, {}, {"c"});
+    const auto s = b.node("Add", {a, c}, {}, {"s"});
+    const auto r = b.node("Relu", {s}, {}, {"r"});
+    const auto m = b.node("MaxPool", {r}, {{"kernel_shape", std::vector<int64_t>{2, 2}},
+                                           {"strides", std::vector<int64_t>{1, 1}}}, {"m"});
+    const auto p = b.node("AveragePool", {m}, {{"kernel_shape", std::vector<int64_t>{2, 2}}}, {"p"});
+    const auto q = b.node("GlobalAveragePool", {p}, {}, {"q"});
+    b.output(q);
+    passes::resolve(b.g);
+    passes::fuse_activation(b.g);
+    REQUIRE(verifier::verify(b.g).empty());
+  }
+  passes::QuantizeOptions opts() const {
+    passes::QuantizeOptions o;
+    o.ranges["x"] = {-2.0f, 2.0f};
+    o.ranges["a"] = {0.0f, 3.0f};
+    o.ranges["c"] = {-4.0f, 4.0f};
+    o.ranges["s"] = {-2.0f, 6.0f};
+    o.ranges["r"] = {0.0f, 6.0f};
+    o.ranges["m"] = {0.0f, 6.0f};
+    o.ranges["p"] = {0.0f, 5.0f};
+    o.ranges["q"] = {0.0f, 4.0f};
+    return o;
+  }
+};
+
+const ir::Node* node_named(const ir::Graph& g, const std::string& name) {
+  for (const ir::Node& n : g.nodes)
+    if (n.name == name) return &n;
+  return nullptr;
+}
+}  // namespace
+
+TEST_CASE("quantize-int8 keeps residual Adds (with their Relu) and pooling in int8", "[passes][quantize]") {
+  Residual m;
+  ir::Graph& g = m.b.g;
+  const passes::QuantizeReport r = passes::quantize_int8(g, m.opts());
+  INFO(verifier::verify(g).size());
+  REQUIRE(verifier::verify(g).empty());
+  CHECK(r.quantized_nodes == 3);  // 2 Conv, Add
+  CHECK(r.fused_relus == 1);
+  CHECK(r.passthrough_nodes == 3);  // MaxPool, AveragePool, GlobalAveragePool
+  CHECK(count_op(g, "QuantizeLinear") == 1);
+  CHECK(count_op(g, "DequantizeLinear") == 1);  // q, the graph output
+  CHECK(count_op(g, "Relu") == 0);
+  const ir::Node& add = *find_node(g, "Add");
+  for (ir::TensorId t : {add.inputs[0], add.inputs[1], add.outputs[0]}) CHECK(g.tensor(t).dtype == ir::DType::kI8);
+  // The Add writes the Relu's output with the Relu's range, clamped at real 0.
+  CHECK(g.tensor(add.outputs[0]).name == "r_int8");
+  const quant::AffineInt8 ar = quant::affine_int8({0.0f, 6.0f});
+  CHECK(g.tensor(add.outputs[0]).quant.scale[0] == ar.scale);
+  const ops::KernelCall ka = ops::find_op("Add")->lower(g, add, target::host_target());
+  CHECK(ka.file == "add_s8.h");
+  CHECK(ka.kernel == "add_s8");
+  CHECK(param_int(ka, "count") == 32);
+  CHECK(param_int(ka, "act_min") == ar.zero_point);
+  CHECK(param_int(ka, "act_max") == 127);
+  const auto rs = quant::add_rescale(g.tensor(add.inputs[0]).quant.scale[0], g.tensor(add.inputs[1]).quant.scale[0],
+                                     ar.scale);
+  CHECK(param_int(ka, "in1_mult") == rs->input1.multiplier);
+  CHECK(param_int(ka, "out_shift") == rs->output.shift);
+
+  // MaxPool: the input's parameters; AveragePool without padding and GlobalAveragePool:
+  // requantized to their own calibrated ranges.
+  const ir::Node& mp = *find_node(g, "MaxPool");
+  CHECK(g.tensor(mp.outputs[0]).quant.scale == g.tensor(mp.inputs[0]).quant.scale);
+  const ops::KernelCall km = ops::find_op("MaxPool")->lower(g, mp, target::host_target());
+  CHECK(km.file == "pool_s8.h");
+  CHECK(km.kernel == "max_pool2d_s8");
+  const ir::Node& ap = *find_node(g, "AveragePool");
+  CHECK(g.tensor(ap.outputs[0]).quant.scale[0] == quant::affine_int8({0.0f, 5.0f}).scale);
+  const ops::KernelCall kp = ops::find_op("AveragePool")->lower(g, ap, target::host_target());
+  CHECK(kp.kernel == "avg_pool2d_s8");
+  CHECK(param_int(kp, "requant") == 1);
+  const auto mult = quant::quantize_multiplier(double(g.tensor(ap.inputs[0]).quant.scale[0]) /
+                                               (4.0 * double(g.tensor(ap.outputs[0]).quant.scale[0])));
+  CHECK(param_int(kp, "mult") == mult->multiplier);
+  CHECK(param_int(kp, "shift") == mult->shift);
+  const ir::Node& gp = *find_node(g, "GlobalAveragePool");
+  const ops::KernelCall kg = ops::find_op("GlobalAveragePool")->lower(g, gp, target::host_target());
+  CHECK(kg.kernel == "global_avg_pool_s8");
+  CHECK(param_int(kg, "spatial") == 4);
+}
+
+TEST_CASE("quantize-int8 keeps --keep-float nodes float (mixed precision)", "[passes][quantize]") {
+  Residual m;
+  ir::Graph& g = m.b.g;
+  passes::QuantizeOptions o = m.opts();
+  const std::string add_name = find_node(g, "Add")->name;
+  const std::string conv_name = find_node(g, "Conv", 1)->name;
+  o.keep_float = {add_name, conv_name};
+  const passes::QuantizeReport r = passes::quantize_int8(g, o);
+  REQUIRE(verifier::verify(g).empty());
+  CHECK(r.kept_float_nodes == 2);
+  CHECK(r.quantized_nodes == 1);  // the first Conv only
+  CHECK(r.fused_relus == 0);
+  const ir::Node& add = *node_named(g, add_name);
+  CHECK(g.tensor(add.inputs[0]).dtype == ir::DType::kF32);
+  CHECK(g.tensor(add.outputs[0]).dtype == ir::DType::kF32);
+  CHECK(g.tensor(node_named(g, conv_name)->inputs[0]).dtype == ir::DType::kF32);
+  CHECK(count_op(g, "Relu") == 1);  // after the float Add
+  // The first Conv's int8 output is dequantized once for its two float readers;
+  // pools of a float tensor stay float.
+  CHECK(count_op(g, "QuantizeLinear") == 1);
+  CHECK(count_op(g, "DequantizeLinear") == 1);
+  CHECK(g.tensor(find_node(g, "MaxPool")->inputs[0]).dtype == ir::DType::kF32);
+
+  Residual m2;
+  passes::QuantizeOptions bad = m2.opts();
+  bad.keep_float = {"no_such_node"};
+  CHECK_THROWS_WITH(passes::quantize_int8(m2.b.g, bad), Catch::Contains("--keep-float 'no_such_node'"));
+}
