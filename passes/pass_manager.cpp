@@ -7,6 +7,7 @@
 #include "compiler/verifier/verifier.h"
 #include "passes/dead_code.h"
 #include "passes/eliminate_identity.h"
+#include "passes/expose_intermediates.h"
 #include "passes/fuse_activation.h"
 #include "passes/quantize_int8.h"
 #include "passes/resolve.h"
@@ -29,7 +30,11 @@ MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
       [&] { eliminate_identity(g); },
       [&] { eliminate_dead_code(g); },
       [&] { fuse_activation(g); },
-      opts.quantize ? std::function<void()>([&] { quantize_int8(g, *opts.quantize); }) : std::function<void()>(),
+      opts.quantize ? std::function<void()>([&] {
+        if (opts.expose_before_quantize) expose_intermediates(g);
+        quantize_int8(g, *opts.quantize);
+      })
+                    : std::function<void()>(),
       [&] { report = plan_memory(g, opts.planner); },
   };
   verifier::verify_or_throw(g, "frontend");

@@ -16,6 +16,9 @@ struct PipelineOptions {
   std::vector<std::string> print_after;  // pass names, or "all"
   std::ostream* dump = nullptr;          // where dumps go
   const QuantizeOptions* quantize = nullptr;  // --quantize int8: run quantize-int8 with these ranges
+  // Run expose-intermediates right before quantize-int8 (after fusion), so an int8
+  // build exposes its tensors, dequantized to float, without changing its arithmetic.
+  bool expose_before_quantize = false;
 };
 
 // The names of the passes, in the order they run.

@@ -208,6 +208,8 @@ int main(int argc, char** argv) {
   verify->add_option("--min-top1", vo.min_top1,
                      "with --quantize: the least top-1 agreement (0..1) of class outputs ([1, C] or [C])")
       ->capture_default_str();
+  verify->add_flag("--per-layer", vo.per_layer,
+                   "with --quantize int8 (host only): each tensor's int8-vs-float SNR, max error and scale; the worst layer");
 
   Common calc;
   mote::driver::CalibrateOptions calo;
@@ -269,6 +271,8 @@ int main(int argc, char** argv) {
       if (vo.data_dir.empty()) vo.data_dir = std::filesystem::path(vo.compile.model_path).parent_path().string();
       if (vo.data_dir.empty()) vo.data_dir = ".";
       vo.build.sanitize = !no_sanitize;
+      if (vo.per_layer && !vo.compile.target.host)  // before calibrating
+        throw Refusal(fmt::format("--per-layer runs on the host only, not on '{}': drop --target", vo.compile.target.name));
       apply_quantize(vo.compile, vq);
       return mote::driver::verify(vo);
     }

@@ -57,8 +57,11 @@ CompileResult compile(const CompileOptions& opts) {
   if (r.symbol != codegen::c_identifier(r.symbol))
     throw support::Refusal(fmt::format("--name '{}' is not a C identifier", r.symbol));
   r.graph = load_graph(opts.model_path, opts.input_shapes, opts.bound_input_files);
-  if (opts.expose_intermediates) passes::expose_intermediates(r.graph);
+  // Float builds expose every tensor before fusion (calibration sees pre-activation
+  // values); int8 builds after fusion, so exposing does not change what is quantized.
+  if (opts.expose_intermediates && !opts.quantize) passes::expose_intermediates(r.graph);
   passes::PipelineOptions po;
+  po.expose_before_quantize = opts.expose_intermediates && opts.quantize;
   po.planner = opts.planner;
   po.print_after = opts.print_after;
   po.dump = &std::cerr;

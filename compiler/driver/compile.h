@@ -23,7 +23,9 @@ struct CompileOptions {
   std::string planner = "greedy";
   std::vector<std::string> print_after;
   target::Target target = target::host_target();
-  // Calibration builds: every intermediate tensor is also a graph output.
+  // Calibration builds: every intermediate tensor is also a graph output. With
+  // `quantize`, exposed after fuse-activation, right before quantize-int8: int8
+  // tensors come back through DequantizeLinear, fused as in the plain int8 build.
   bool expose_intermediates = false;
   // --quantize int8: run pass quantize-int8 with these calibrated ranges.
   std::optional<passes::QuantizeOptions> quantize;

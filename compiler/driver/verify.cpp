@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "compiler/driver/cortex_m_build.h"
+#include "compiler/driver/layer_report.h"
 #include "compiler/driver/test_data.h"
 #include "compiler/support/error.h"
 #include "compiler/support/files.h"
@@ -198,6 +199,14 @@ bool verify_group(const VerifyOptions& opts, const std::vector<DataSet>& sets, C
 }  // namespace
 
 int verify(const VerifyOptions& opts) {
+  if (opts.per_layer) {
+    // Refuse unsupported combinations (layer_report throws) before the long plain verify.
+    if (!opts.compile.quantize || !opts.compile.target.host || !opts.bind_inputs.empty()) return layer_report(opts);
+    VerifyOptions plain = opts;
+    plain.per_layer = false;
+    const int code = verify(plain);
+    return std::max(code, layer_report(opts));
+  }
   const std::vector<DataSet> sets = find_data_sets(opts.data_dir);
   Totals totals;
   if (opts.bind_inputs.empty()) {

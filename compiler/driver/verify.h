@@ -26,6 +26,8 @@ struct VerifyOptions {
   std::string toolchain = "gcc";  // for Cortex-M targets: gcc or clang
   bool keep = false;  // keep the build folder and say where it is
   int run_timeout_seconds = 120;
+  // --per-layer (int8, host): after the verdict, each tensor's int8 error (layer_report.h).
+  bool per_layer = false;
 };
 
 // Prints a report to stdout; returns the exit code (0 pass, 1 mismatch or broken
