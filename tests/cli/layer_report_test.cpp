@@ -177,3 +177,17 @@ TEST_CASE("--per-layer shows a poor calibration layer by layer and verify fails 
   CHECK(p[2].snr < 25);
   CHECK(poor.output.find("per-layer: worst int8 layer: 'output'") != std::string::npos);
 }
+
+TEST_CASE("--per-layer's worst layer, kept float, is what limited the output", "[cli][per-layer]") {
+  const Run r = run_mote({"verify", kDigits, "--quantize", "int8", "--calibrate", kCalibration, "--per-layer",
+                          "--keep-float", "/net/net.4/Gemm"});
+  INFO(r.output);
+  REQUIRE(r.code == 0);
+  const std::vector<Row> rows = rows_of(r.output);
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[2].tensor == "output");
+  CHECK(rows[2].dtype == "float");  // kept float: no scale, not a candidate for the worst layer
+  CHECK(rows[2].scale == "-");
+  CHECK(rows[2].snr > 40);          // 28.7 dB with the output Gemm in int8
+  CHECK(r.output.find("per-layer: worst int8 layer: '/net/net.") != std::string::npos);
+}
