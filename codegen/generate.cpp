@@ -186,6 +186,12 @@ std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, 
     const std::string& f = l.call.file;
     if (f.size() >= 5 && f.compare(f.size() - 5, 5, "_s8.h") == 0) files.insert("requant.h");
   }
+  // clang (unlike gcc) warns of unused inline functions and constants in an anonymous
+  // namespace. Both are expected here: a kernel file comes whole, and a layer's
+  // parameter struct names every shape of the layer, read or not.
+  src += "#if defined(__clang__)\n#pragma clang diagnostic push\n"
+         "#pragma clang diagnostic ignored \"-Wunused-function\"\n"
+         "#pragma clang diagnostic ignored \"-Wunused-const-variable\"\n#endif\n\n";
   src += "namespace {\n\n";
   for (const EmbeddedFile& f : kernel_files())
     if (files.count(f.name)) src += fmt::format("// ---- kernel library: {} ----\n{}\n", f.name, f.text);
@@ -204,7 +210,7 @@ std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, 
                        g.arena_bytes);
   src += "// Node parameters: every shape a compile-time constant.\n";
   for (size_t i = 0; i < g.nodes.size(); ++i) src += param_struct(s.node_params[i], g.nodes[i], lowered[i].call) + "\n";
-  src += "}  // namespace\n\n";
+  src += "}  // namespace\n\n#if defined(__clang__)\n#pragma clang diagnostic pop\n#endif\n\n";
 
   src += fmt::format("extern \"C\" int {}_run({}) {{\n", P, io_params(g, s));
   std::vector<std::string> null_checks;

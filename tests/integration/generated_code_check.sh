@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks what a firmware project needs of generated code, for one model:
-#  1. it compiles with -Wall -Wextra -Werror, no exceptions, no RTTI, with g++ for
-#     the host and with arm-none-eabi-g++ for a Cortex-M4F;
+#  1. it compiles with -Wall -Wextra -Werror, no exceptions, no RTTI, with g++ and
+#     clang++-14 for the host and with arm-none-eabi-g++ and clang-14 for a Cortex-M4F;
 #  2. no static constructors (.init_array/.ctors empty) and no heap: the only
 #     undefined symbols are C math and string functions;
 #  3. the same model compiles to byte-identical files twice, from different folders.
@@ -22,10 +22,16 @@ done
 
 flags=(-std=c++17 -O2 -Wall -Wextra -Werror -fno-exceptions -fno-rtti -I "$work/a")
 arm_flags=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -ffunction-sections -fdata-sections)
+clang_arm_flags=(--target=thumbv7em-none-eabihf -mcpu=cortex-m4 -mfpu=fpv4-sp-d16 -mfloat-abi=hard
+                 --sysroot=/usr/lib/arm-none-eabi -fshort-enums -ffunction-sections -fdata-sections)
 
-for tc in host arm; do
-  if [ "$tc" = host ]; then cxx=(g++); nm=nm; objdump=objdump; extra=(); else
-    cxx=(arm-none-eabi-g++); nm=arm-none-eabi-nm; objdump=arm-none-eabi-objdump; extra=("${arm_flags[@]}"); fi
+for tc in host arm clang clang-arm; do
+  case "$tc" in
+    host) cxx=(g++); nm=nm; objdump=objdump; extra=() ;;
+    arm) cxx=(arm-none-eabi-g++); nm=arm-none-eabi-nm; objdump=arm-none-eabi-objdump; extra=("${arm_flags[@]}") ;;
+    clang) cxx=(clang++-14); nm=nm; objdump=objdump; extra=() ;;
+    clang-arm) cxx=(clang++-14); nm=arm-none-eabi-nm; objdump=arm-none-eabi-objdump; extra=("${clang_arm_flags[@]}") ;;
+  esac
   for f in net net_weights; do
     "${cxx[@]}" "${flags[@]}" "${extra[@]}" -c "$work/a/$f.cpp" -o "$work/$tc-$f.o" \
       || fail "$tc: $f.cpp does not compile warning-free"
@@ -38,4 +44,4 @@ for tc in host arm; do
     [ -z "$bad" ] || fail "$tc: $f.cpp needs symbols beyond libc/libm: $bad"
   done
 done
-echo "PASS: $(basename "$(dirname "$model")"): deterministic, -Werror clean on g++ and arm-none-eabi-g++, no ctors, no heap"
+echo "PASS: $(basename "$(dirname "$model")"): deterministic, -Werror clean on g++, arm-none-eabi-g++ and clang-14 (host and Cortex-M4F), no ctors, no heap"
