@@ -119,4 +119,20 @@ void add_activation(std::vector<Param>& p, const InferContext& ctx) {
   p.push_back({"act_hi", ctx.attr_float("mote_act_max", inf)});
 }
 
+bool matmul_shapes(const ir::Shape& a0, const ir::Shape& b0, MatMulShapes& s) {
+  s.a = a0.size() == 1 ? ir::Shape{1, a0[0]} : a0;
+  s.b = b0.size() == 1 ? ir::Shape{b0[0], 1} : b0;
+  if (s.a.size() < 2 || s.b.size() < 2) return false;
+  s.m = s.a[s.a.size() - 2];
+  s.k = s.a.back();
+  s.n = s.b.back();
+  if (s.b[s.b.size() - 2] != s.k) return false;
+  if (!broadcast_shapes(ir::Shape(s.a.begin(), s.a.end() - 2), ir::Shape(s.b.begin(), s.b.end() - 2), s.batch))
+    return false;
+  s.y = s.batch;
+  if (a0.size() != 1) s.y.push_back(s.m);
+  if (b0.size() != 1) s.y.push_back(s.n);
+  return true;
+}
+
 }  // namespace mote::ops

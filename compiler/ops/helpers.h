@@ -20,6 +20,15 @@ bool broadcast_shapes(const ir::Shape& a, const ir::Shape& b, ir::Shape& out);
 std::vector<int64_t> broadcast_strides(const ir::Shape& in, const ir::Shape& out);
 std::vector<int64_t> row_major_strides(const ir::Shape& s);
 
+// MatMul's operands after numpy's 1-D promotion: (batch..., M, K) and (batch..., K, N),
+// the broadcast batch and the output shape (MatMul, QLinearMatMul, MatMulInteger).
+struct MatMulShapes {
+  ir::Shape a, b, batch, y;
+  int64_t m = 0, k = 0, n = 0;
+};
+// False when the operands do not multiply.
+bool matmul_shapes(const ir::Shape& a0, const ir::Shape& b0, MatMulShapes& s);
+
 // Float dtypes Mote's float kernels take.
 bool is_float_kernel_type(ir::DType t);
 // Refuses unless input i is f32 (or f64 when `allow_f64`).
