@@ -10,23 +10,14 @@
 
 #include "compiler/support/files.h"
 #include "compiler/support/process.h"
+#include "run_mote.h"
 
 namespace fs = std::filesystem;
-using mote::support::run_process;
 
 namespace {
 
-struct Run {
-  int code = -1;
-  std::string output;
-};
-
-Run run_mote(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {MOTE_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  const auto r = run_process(argv, 120);
-  return {r.exited ? r.exit_code : -1, r.output};
-}
+using mote::test::Run;
+using mote::test::run_mote;
 
 // A valid one-node model: y = Relu(x) with x float[1,4].
 onnx::ModelProto relu_model() {

@@ -6,22 +6,14 @@
 
 #include "compiler/support/files.h"
 #include "compiler/support/process.h"
+#include "run_mote.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int code = -1;
-  std::string output;
-};
-
-Run run_mote(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {MOTE_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  const auto r = mote::support::run_process(argv, 300);
-  return {r.exited ? r.exit_code : -1, r.output};
-}
+using mote::test::Run;
+using mote::test::run_mote;
 
 const std::string kDigits = std::string(MOTE_MODELS_DIR) + "/digits_mlp";
 const std::string kCalibration = kDigits + "/calibration";
