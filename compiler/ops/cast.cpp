@@ -11,29 +11,12 @@ namespace {
 
 using eval::kAny;
 
-// ONNX's TensorProto.DataType codes.
-ir::DType dtype_of_onnx_code(int64_t code) {
-  switch (code) {
-    case 1: return ir::DType::kF32;
-    case 2: return ir::DType::kU8;
-    case 3: return ir::DType::kI8;
-    case 4: return ir::DType::kU16;
-    case 5: return ir::DType::kI16;
-    case 6: return ir::DType::kI32;
-    case 7: return ir::DType::kI64;
-    case 9: return ir::DType::kBool;
-    case 11: return ir::DType::kF64;
-    case 12: return ir::DType::kU32;
-    case 13: return ir::DType::kU64;
-    default: return ir::DType::kUnknown;
-  }
-}
 
 void Cast_infer(InferContext& ctx) {
   ctx.allow_attrs({"to"});
   ctx.require(ctx.has_attr("to"), "the 'to' attribute is required");
   const int64_t code = ctx.attr_int("to", 0);
-  const ir::DType to = dtype_of_onnx_code(code);
+  const ir::DType to = dtype_from_onnx_code(code);
   ctx.require(to != ir::DType::kUnknown, "casting to ONNX element type {} is not supported", code);
   require_kind(ctx, 0, kAny, "numbers or bool");
   ctx.set_output(0, to, ctx.shape(0));

@@ -135,4 +135,21 @@ bool matmul_shapes(const ir::Shape& a0, const ir::Shape& b0, MatMulShapes& s) {
   return true;
 }
 
+ir::DType dtype_from_onnx_code(int64_t code) {
+  switch (code) {
+    case 1: return ir::DType::kF32;
+    case 2: return ir::DType::kU8;
+    case 3: return ir::DType::kI8;
+    case 4: return ir::DType::kU16;
+    case 5: return ir::DType::kI16;
+    case 6: return ir::DType::kI32;
+    case 7: return ir::DType::kI64;
+    case 9: return ir::DType::kBool;
+    case 11: return ir::DType::kF64;
+    case 12: return ir::DType::kU32;
+    case 13: return ir::DType::kU64;
+    default: return ir::DType::kUnknown;
+  }
+}
+
 }  // namespace mote::ops

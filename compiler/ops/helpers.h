@@ -29,6 +29,10 @@ struct MatMulShapes {
 // False when the operands do not multiply.
 bool matmul_shapes(const ir::Shape& a0, const ir::Shape& b0, MatMulShapes& s);
 
+// The element type an ONNX TensorProto.DataType code names (Cast's `to`, EyeLike's
+// `dtype`: attributes keep ONNX's codes); kUnknown for types Mote has not.
+ir::DType dtype_from_onnx_code(int64_t code);
+
 // Float dtypes Mote's float kernels take.
 bool is_float_kernel_type(ir::DType t);
 // Refuses unless input i is f32 (or f64 when `allow_f64`).

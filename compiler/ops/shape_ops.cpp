@@ -127,28 +127,11 @@ bool Range_fold(const ir::Graph& g, const ir::Node& n, std::vector<std::vector<u
 
 // --- EyeLike -------------------------------------------------------------------
 
-// ONNX TensorProto element type codes, for the dtype attribute.
-ir::DType dtype_from_code(int64_t code) {
-  switch (code) {
-    case 1: return ir::DType::kF32;
-    case 2: return ir::DType::kU8;
-    case 3: return ir::DType::kI8;
-    case 4: return ir::DType::kU16;
-    case 5: return ir::DType::kI16;
-    case 6: return ir::DType::kI32;
-    case 7: return ir::DType::kI64;
-    case 9: return ir::DType::kBool;
-    case 11: return ir::DType::kF64;
-    case 12: return ir::DType::kU32;
-    case 13: return ir::DType::kU64;
-    default: return ir::DType::kUnknown;
-  }
-}
 
 void EyeLike_infer(InferContext& ctx) {
   ctx.allow_attrs({"dtype", "k"});
   ctx.require(ctx.rank(0) == 2, "the input must be 2-D, not {}", ir::shape_str(ctx.shape(0)));
-  const ir::DType t = ctx.has_attr("dtype") ? dtype_from_code(ctx.attr_int("dtype", 0)) : ctx.dtype(0);
+  const ir::DType t = ctx.has_attr("dtype") ? dtype_from_onnx_code(ctx.attr_int("dtype", 0)) : ctx.dtype(0);
   ctx.require(ir::dtype_size(t) > 0, "element type {} is not supported", ctx.attr_int("dtype", 0));
   ctx.set_output(0, t, ctx.shape(0));
 }
