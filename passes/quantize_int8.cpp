@@ -54,6 +54,7 @@ class Quantizer {
   bool add_eligible(const ir::Node& n, const ir::Node* relu) const;
   const ir::Node* sole_relu_reader(const std::vector<ir::Node>& nodes, size_t at) const;
   bool activations_ok(const ir::Node& n) const;
+  bool softmax_eligible(const ir::Node& n) const;
 
   std::string unique_tensor_name(const std::string& base) {
     std::string name = base;
@@ -242,6 +243,22 @@ void Quantizer::quantize_layer(ir::Node n) {
   ++report_.quantized_nodes;
 }
 
+// A Softmax of an int8 tensor, at most 32768 values along its axis (the int8
+// kernel's 32-bit sums): the whole classifier head stays integer.
+bool Quantizer::softmax_eligible(const ir::Node& n) const {
+  if (n.op != "Softmax" || n.inputs.size() != 1 || n.outputs.size() != 1 || !q_of_.count(n.inputs[0]) ||
+      !is_f32(n.outputs[0]))
+    return false;
+  const ir::Shape& x = g_.tensor(n.inputs[0]).shape;
+  const auto rank = static_cast<int64_t>(x.size());
+  const bool coerce_2d = n.opset < 13;
+  int64_t axis = attr_int(n, "axis", coerce_2d ? 1 : -1);
+  if (axis < 0) axis += rank;
+  if (axis < 0 || axis >= rank) return false;
+  const int64_t len = coerce_2d ? ir::shape_elements(ir::Shape(x.begin() + axis, x.end())) : x[static_cast<size_t>(axis)];
+  return len <= 32768;
+}
+
 // An average pool whose every window holds the same count (no ceil_mode, no
 // auto_pad other than VALID, no padding unless it counts): its int8 form may
 // requantize to the output's calibrated range, finer than the input's.
@@ -356,6 +373,17 @@ QuantizeReport Quantizer::run() {
       int8_output(n, yq);
       nodes_.push_back(std::move(n));
       ++report_.passthrough_nodes;
+      continue;
+    }
+    if (softmax_eligible(n)) {
+      // TFLite's int8 Softmax output: probabilities in steps of 1/256 over the whole int8 range.
+      n.inputs[0] = q_of_.at(n.inputs[0]);
+      ir::QuantParams yq;
+      yq.scale = {1.0f / 256};
+      yq.zero_point = {-128};
+      int8_output(n, yq);
+      nodes_.push_back(std::move(n));
+      ++report_.quantized_nodes;
       continue;
     }
     nodes_.push_back(std::move(n));

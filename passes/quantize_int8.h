@@ -18,6 +18,8 @@
 //    stay int8: the input's parameters, except averages whose windows all hold
 //    the same count, requantized to their output's calibrated range.
 //  - Flatten and Reshape whose input is int8 pass int8 through (same params).
+//  - Softmax of an int8 tensor becomes int8 (softmax_s8.h, integer only): output
+//    scale 1/256, zero point -128, as TFLite's int8 Softmax.
 //  - Nodes named in keep_float stay float (an unknown name is refused).
 //  - A QuantizeLinear is inserted where a float tensor enters an int8 node, and
 //    a DequantizeLinear where an int8 tensor is read by a float node or is a

@@ -353,3 +353,41 @@ TEST_CASE("quantize-int8 keeps --keep-float nodes float (mixed precision)", "[pa
   bad.keep_float = {"no_such_node"};
   CHECK_THROWS_WITH(passes::quantize_int8(m2.b.g, bad), Catch::Contains("--keep-float 'no_such_node'"));
 }
+
+TEST_CASE("quantize-int8 makes the Softmax after an int8 layer int8 (TFLite's 1/256 output)", "[passes][quantize]") {
+  test::GraphBuilder b;
+  const auto x = b.input("x", {1, 4});
+  const auto w = b.constant("w", {3, 4}, {1, 0, 0, 0, 0, -0.5, 0, 0, 0.25, 0.25, 0.25, 0.25});
+  const auto logits = b.node("Gemm", {x, w}, {{"transB", int64_t{1}}}, {"logits"});
+  const auto p = b.node("Softmax", {logits}, {}, {"p"});
+  b.output(p);
+  passes::resolve(b.g);
+  passes::QuantizeOptions o;
+  o.ranges["x"] = {-1.0f, 1.0f};
+  o.ranges["logits"] = {-2.0f, 2.0f};
+  const passes::QuantizeReport rep = passes::quantize_int8(b.g, o);
+  REQUIRE(verifier::verify(b.g).empty());
+  CHECK(rep.quantized_nodes == 2);
+  const ir::Node* sm = find_node(b.g, "Softmax");
+  REQUIRE(sm);
+  const ir::Tensor& y = b.g.tensor(sm->outputs[0]);
+  CHECK(b.g.tensor(sm->inputs[0]).dtype == ir::DType::kI8);
+  CHECK(y.dtype == ir::DType::kI8);
+  CHECK(y.quant.scale == std::vector<float>{1.0f / 256});
+  CHECK(y.quant.zero_point == std::vector<int32_t>{-128});
+  CHECK(b.g.nodes.back().op == "DequantizeLinear");  // the graph output keeps its float type
+  const ops::KernelCall k = ops::find_op("Softmax")->lower(b.g, *sm, target::host_target());
+  CHECK(k.file == "softmax_s8.h");
+  CHECK(param_int(k, "inv_out_scale") == 256);
+
+  // Kept float by name: the Softmax reads the dequantized logits.
+  test::GraphBuilder b2;
+  const auto x2 = b2.input("x", {1, 4});
+  const auto w2 = b2.constant("w", {3, 4}, std::vector<double>(12, 0.5));
+  const auto l2 = b2.node("Gemm", {x2, w2}, {{"transB", int64_t{1}}}, {"logits"});
+  b2.output(b2.node("Softmax", {l2}, {}, {"p"}));
+  passes::resolve(b2.g);
+  o.keep_float = {find_node(b2.g, "Softmax")->name};
+  passes::quantize_int8(b2.g, o);
+  CHECK(b2.g.tensor(find_node(b2.g, "Softmax")->inputs[0]).dtype == ir::DType::kF32);
+}
