@@ -38,6 +38,14 @@ std::string io_params(const ir::Graph& g, const Symbols& s) {
   return fmt::format("{}", fmt::join(params, ", "));
 }
 
+// An int8 input or output (--io int8) carries its scale and zero point:
+// real = SCALE * (q - ZERO_POINT).
+std::string quant_defines(const ir::Tensor& t, const std::string& K) {
+  if (t.quant.scale.size() != 1 || t.quant.zero_point.size() != 1) return "";
+  return fmt::format("// real value = {0}_SCALE * (q - {0}_ZERO_POINT)\n#define {0}_SCALE {1}\n#define {0}_ZERO_POINT {2}\n",
+                     K, float_literal(t.quant.scale[0]), t.quant.zero_point[0]);
+}
+
 // resolve() gives every graph output its own node, so outputs never alias inputs or constants.
 const std::vector<ir::TensorId>& api_outputs(const ir::Graph& g) { return g.outputs; }
 
@@ -59,9 +67,10 @@ std::string emit_header(const ir::Graph& g, const Options& o, const Symbols& s) 
     const std::string K = fmt::format("{}_{}{}", U, kind, i);
     return fmt::format(
         "// {} {}: '{}', {} {}\n#define {}_NAME \"{}\"\n#define {}_COUNT {}\n#define {}_RANK {}\n"
-        "#define {}_SHAPE {{{}}}\n#define {}_ELEMENT_BYTES {}\n\n",
+        "#define {}_SHAPE {{{}}}\n#define {}_ELEMENT_BYTES {}\n",
         kind[0] == 'I' ? "input" : "output", i, t.name, ir::dtype_ctype(t.dtype), ir::shape_str(t.shape), K,
-        t.name, K, t.elements(), K, t.shape.size(), K, dims_list(t.shape), K, ir::dtype_size(t.dtype));
+        t.name, K, t.elements(), K, t.shape.size(), K, dims_list(t.shape), K, ir::dtype_size(t.dtype)) +
+           quant_defines(t, K) + "\n";
   };
   std::vector<std::string> in_counts, in_bytes, out_counts, out_bytes;
   for (size_t i = 0; i < g.inputs.size(); ++i) {

@@ -9,6 +9,7 @@
 #include "passes/eliminate_identity.h"
 #include "passes/expose_intermediates.h"
 #include "passes/fuse_activation.h"
+#include "passes/int8_io.h"
 #include "passes/quantize_int8.h"
 #include "passes/resolve.h"
 
@@ -16,7 +17,8 @@ namespace mote::passes {
 
 const std::vector<std::string>& pass_names() {
   static const std::vector<std::string> names = {"dce",           "resolve",         "eliminate-identity", "dce-2",
-                                                 "fuse-activation", "quantize-int8", "plan-memory"};
+                                                 "fuse-activation", "quantize-int8", "int8-io",
+                                                 "plan-memory"};
   return names;
 }
 
@@ -35,6 +37,7 @@ MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
         quantize_int8(g, *opts.quantize);
       })
                     : std::function<void()>(),
+      opts.io_int8 ? std::function<void()>([&] { int8_io(g); }) : std::function<void()>(),
       [&] { report = plan_memory(g, opts.planner); },
   };
   verifier::verify_or_throw(g, "frontend");

@@ -19,6 +19,7 @@ struct PipelineOptions {
   // Run expose-intermediates right before quantize-int8 (after fusion), so an int8
   // build exposes its tensors, dequantized to float, without changing its arithmetic.
   bool expose_before_quantize = false;
+  bool io_int8 = false;  // --io int8: run int8-io, the C API takes and returns int8
 };
 
 // The names of the passes, in the order they run.

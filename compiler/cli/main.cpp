@@ -74,6 +74,7 @@ struct QuantArgs {
   std::string calibrate;
   std::string method = "minmax";
   std::vector<std::string> keep_float;
+  std::string io = "float";
 };
 
 void add_quantize(CLI::App* cmd, QuantArgs& q) {
@@ -81,10 +82,16 @@ void add_quantize(CLI::App* cmd, QuantArgs& q) {
   cmd->add_option("--calibrate", q.calibrate, "representative inputs for --quantize (test_data_set_* folders or .pb files)");
   cmd->add_option("--calibration-method", q.method, "minmax or percentile (99.99%)")->capture_default_str();
   cmd->add_option("--keep-float", q.keep_float, "with --quantize: this node (by name) stays float (repeatable)");
+  cmd->add_option("--io", q.io,
+                  "float, or int8: the C API takes and returns int8 (scale and zero point in the header); "
+                  "needs int8 first and last layers (--quantize int8, or a QDQ model)")
+      ->capture_default_str();
 }
 
 // Calibrates and sets o.quantize when --quantize is given; refuses inconsistent flags.
 void apply_quantize(mote::driver::CompileOptions& o, const QuantArgs& q) {
+  if (q.io != "float" && q.io != "int8") throw Refusal(fmt::format("--io '{}': expected float or int8", q.io));
+  o.io_int8 = q.io == "int8";
   if (q.quantize.empty()) {
     if (!q.calibrate.empty()) throw Refusal("--calibrate is only used with --quantize int8");
     if (!q.keep_float.empty()) throw Refusal("--keep-float is only used with --quantize int8");

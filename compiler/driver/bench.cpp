@@ -6,6 +6,7 @@
 
 #include "compiler/driver/cortex_m_build.h"
 #include "compiler/driver/footprint.h"
+#include "compiler/driver/io_quant.h"
 #include "compiler/driver/test_data.h"
 #include "compiler/support/error.h"
 #include "compiler/support/files.h"
@@ -38,7 +39,9 @@ int bench(const BenchOptions& opts) {
     const ir::Tensor& in = g.tensor(g.inputs[i]);
     std::string bytes(static_cast<size_t>(in.bytes()), '\0');
     if (i < input_files.size()) {
-      const ir::Tensor d = frontend::read_tensor_file(input_files[i]);
+      ir::Tensor d = frontend::read_tensor_file(input_files[i]);
+      // Float data for an int8 C API (--io int8) is quantized as the header says.
+      if (is_int8_io(in) && d.dtype == ir::DType::kF32 && d.elements() == in.elements()) d = quantize_for(d, in);
       if (d.bytes() != in.bytes())
         throw support::Refusal(fmt::format("{}: {} bytes, the model's input '{}' needs {}", input_files[i], d.bytes(),
                                            in.name, in.bytes()));

@@ -66,6 +66,7 @@ CompileResult compile(const CompileOptions& opts) {
   po.print_after = opts.print_after;
   po.dump = &std::cerr;
   if (opts.quantize) po.quantize = &*opts.quantize;
+  po.io_int8 = opts.io_int8 && !opts.expose_intermediates;
   r.memory = passes::run_pipeline(r.graph, po);
 
   codegen::Options co;

@@ -29,6 +29,9 @@ struct CompileOptions {
   bool expose_intermediates = false;
   // --quantize int8: run pass quantize-int8 with these calibrated ranges.
   std::optional<passes::QuantizeOptions> quantize;
+  // --io int8: pass int8-io, the C API takes and returns int8 (not in builds that
+  // expose intermediates: calibration and per-layer reports read float tensors).
+  bool io_int8 = false;
 };
 
 struct CompileResult {

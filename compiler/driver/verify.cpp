@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "compiler/driver/cortex_m_build.h"
+#include "compiler/driver/io_quant.h"
 #include "compiler/driver/layer_report.h"
 #include "compiler/driver/test_data.h"
 #include "compiler/support/error.h"
@@ -25,8 +26,10 @@ namespace fs = std::filesystem;
 namespace {
 
 // Checks a data file's tensor against the graph tensor it feeds or is compared with.
+// Float data for an int8 input or output (--io int8) matches: it is converted.
 void check_matches(const ir::Tensor& data, const ir::Tensor& model, const std::string& file, const char* role) {
-  if (data.dtype != model.dtype || data.elements() != model.elements())
+  const bool converted = is_int8_io(model) && data.dtype == ir::DType::kF32;
+  if ((data.dtype != model.dtype && !converted) || data.elements() != model.elements())
     throw support::Refusal(fmt::format("{}: {} {}[{}] does not match the model's '{}' {}[{}]", file, role,
                                        ir::dtype_name(data.dtype), ir::shape_str(data.shape), model.name,
                                        ir::dtype_name(model.dtype), ir::shape_str(model.shape)));
@@ -44,6 +47,9 @@ struct Accuracy {
   int top1_agree = 0, top1_sets = 0;
   bool classes = false;          // shape [1, C] or [C] with C > 1
 };
+
+// Quantized builds, and int8 C APIs, are judged by SNR and top-1, not atol/rtol.
+bool accuracy_mode(const VerifyOptions& opts) { return opts.compile.quantize || opts.compile.io_int8; }
 
 double snr_db(double signal, double noise) {
   if (noise == 0) return INFINITY;
@@ -80,7 +86,10 @@ bool verify_group(const VerifyOptions& opts, const std::vector<DataSet>& sets, C
     outputs.emplace_back();
     for (size_t i = 0; i < s.inputs.size(); ++i) {
       inputs.back().push_back(frontend::read_tensor_file(s.inputs[i]));
-      check_matches(inputs.back().back(), g.tensor(g.inputs[i]), s.inputs[i], "input");
+      const ir::Tensor& model_in = g.tensor(g.inputs[i]);
+      check_matches(inputs.back().back(), model_in, s.inputs[i], "input");
+      if (is_int8_io(model_in) && inputs.back().back().dtype == ir::DType::kF32)
+        inputs.back().back() = quantize_for(inputs.back().back(), model_in);
     }
     for (size_t i = 0; i < s.outputs.size(); ++i) {
       outputs.back().push_back(frontend::read_tensor_file(s.outputs[i]));
@@ -143,19 +152,24 @@ bool verify_group(const VerifyOptions& opts, const std::vector<DataSet>& sets, C
       fmt::print("  {}: {}: {} instructions, peak stack {} bytes\n", set_name, target.name, q.instructions,
                  q.stack_bytes);
     bool set_ok = true;
-    if (opts.compile.quantize) {
+    if (accuracy_mode(opts)) {
       // Accuracy, not tolerance: the bars apply to the totals over all data sets.
       totals.accuracy.resize(outputs[s].size());
       for (size_t i = 0; i < outputs[s].size(); ++i) {
         const ir::Tensor& want = outputs[s][i];
-        ir::Tensor got = want;
-        got.data = read_bytes((fs::path(dir) / fmt::format("out_{}.bin", i)).string());
-        if (got.data->size() != want.data->size()) {
-          fmt::print("  {}: output {}: FAIL: got {} bytes, expected {}\n", set_name, i, got.data->size(), want.data->size());
+        const ir::Tensor& model_out = g.tensor(g.outputs[i]);
+        const std::vector<uint8_t> bytes = read_bytes((fs::path(dir) / fmt::format("out_{}.bin", i)).string());
+        if (static_cast<int64_t>(bytes.size()) != model_out.bytes()) {
+          fmt::print("  {}: output {}: FAIL: got {} bytes, expected {}\n", set_name, i, bytes.size(), model_out.bytes());
           set_ok = false;
           continue;
         }
-        const std::vector<double> w = ir::data_as_double(want), o = ir::data_as_double(got);
+        ir::Tensor got = want;
+        got.data = bytes;
+        const std::vector<double> w = ir::data_as_double(want);
+        const std::vector<double> o = is_int8_io(model_out) && want.dtype == ir::DType::kF32
+                                          ? dequantize_from(model_out, bytes)
+                                          : ir::data_as_double(got);
         double sig = 0, noise = 0, max_abs = 0;
         for (size_t e = 0; e < w.size(); ++e) {
           sig += w[e] * w[e];
@@ -229,7 +243,7 @@ int verify(const VerifyOptions& opts) {
       if (!verify_group(opts, {rest}, co, totals)) return support::kExitVerifyFailed;
     }
   }
-  if (opts.compile.quantize) {
+  if (accuracy_mode(opts)) {
     bool ok = totals.passed == totals.sets;
     std::vector<std::string> parts;
     for (const Accuracy& a : totals.accuracy) {
@@ -244,8 +258,8 @@ int verify(const VerifyOptions& opts) {
       ok = ok && out_ok;
       parts.push_back(part);
     }
-    fmt::print("verify: {}: {} on {} (int8): {}/{} data sets ran; {}\n", totals.model, ok ? "PASS" : "FAIL",
-               opts.compile.target.name, totals.passed, totals.sets, fmt::join(parts, "; "));
+    fmt::print("verify: {}: {} on {} (int8{}): {}/{} data sets ran; {}\n", totals.model, ok ? "PASS" : "FAIL",
+               opts.compile.target.name, opts.compile.io_int8 ? ", int8 C API" : "", totals.passed, totals.sets, fmt::join(parts, "; "));
     return ok ? support::kExitOk : support::kExitVerifyFailed;
   }
   const bool ok = totals.passed == totals.sets;

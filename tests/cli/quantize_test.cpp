@@ -89,3 +89,49 @@ TEST_CASE("--keep-float keeps named nodes float; unknown names and use without -
   CHECK(run_mote({"compile", kDigits, "-o", out2, "--keep-float", "/net/net.4/Gemm"}).code == 2);
   CHECK(!fs::exists(out2));
 }
+
+TEST_CASE("--io int8 gives an int8 C API with scale and zero point in the header", "[cli][quantize][io]") {
+  mote::support::TempDir tmp("quantize_cli");
+  const std::string out = (fs::path(tmp.path()) / "out").string();
+  const Run r = run_mote({"compile", kDigits, "-o", out, "--quantize", "int8", "--calibrate", kCalibration, "--io", "int8"});
+  INFO(r.output);
+  REQUIRE(r.code == 0);
+  const std::string h = mote::support::read_text((fs::path(out) / "digits_mlp.h").string());
+  const std::string src = mote::support::read_text((fs::path(out) / "digits_mlp.cpp").string());
+  CHECK(h.find("const int8_t* input") != std::string::npos);
+  CHECK(h.find("int8_t* output") != std::string::npos);
+  CHECK(h.find("#define DIGITS_MLP_INPUT0_SCALE ") != std::string::npos);
+  CHECK(h.find("#define DIGITS_MLP_INPUT0_ZERO_POINT ") != std::string::npos);
+  CHECK(h.find("#define DIGITS_MLP_OUTPUT0_SCALE ") != std::string::npos);
+  CHECK(h.find("#define DIGITS_MLP_INPUT0_ELEMENT_BYTES 1") != std::string::npos);
+  // No boundary kernels left: nothing converts between float and int8.
+  CHECK(src.find("quantize_linear") == std::string::npos);
+  CHECK(src.find("dequantize_linear") == std::string::npos);
+
+  // verify feeds the float test data quantized with the header's parameters.
+  const Run v = run_mote({"verify", kDigits, "--quantize", "int8", "--calibrate", kCalibration, "--io", "int8",
+                          "--min-snr", "25", "--min-top1", "0.66"});
+  INFO(v.output);
+  CHECK(v.code == 0);
+  CHECK(v.output.find("int8 C API") != std::string::npos);
+}
+
+TEST_CASE("--io int8 is refused when the first or last layer stays float", "[cli][quantize][io]") {
+  mote::support::TempDir tmp("quantize_cli");
+  const std::string out = (fs::path(tmp.path()) / "out").string();
+  const Run first = run_mote({"compile", kDigits, "-o", out, "--quantize", "int8", "--calibrate", kCalibration, "--io",
+                              "int8", "--keep-float", "/net/net.0/Gemm"});
+  INFO(first.output);
+  CHECK(first.code == 2);
+  CHECK(first.output.find("--io int8: input 'input' is read by Gemm '/net/net.0/Gemm'") != std::string::npos);
+  const Run last = run_mote({"compile", kDigits, "-o", out, "--quantize", "int8", "--calibrate", kCalibration, "--io",
+                             "int8", "--keep-float", "/net/net.4/Gemm"});
+  INFO(last.output);
+  CHECK(last.code == 2);
+  CHECK(last.output.find("--io int8: output 'output' is written by Gemm '/net/net.4/Gemm' in float") != std::string::npos);
+  // A float model has no int8 boundary to move.
+  const Run float_model = run_mote({"compile", kDigits, "-o", out, "--io", "int8"});
+  CHECK(float_model.code == 2);
+  CHECK(run_mote({"compile", kDigits, "-o", out, "--io", "int4"}).code == 2);
+  CHECK(!fs::exists(out));
+}
