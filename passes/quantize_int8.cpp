@@ -17,6 +17,15 @@ namespace {
 // The int8 kernels accumulate in int32: deeper reductions are refused by them.
 constexpr int64_t kMaxTaps = 65793;
 
+// The int64 bias of an int16 layer, round(b / (in_scale * w_scale)) in double,
+// bounded where the int16 kernels bound their accumulator (2^47).
+int64_t bias_int64(double b, float in_scale, float w_scale) {
+  const double q = std::round(b / (static_cast<double>(in_scale) * static_cast<double>(w_scale)));
+  const double bound = 140737488355328.0;  // 2^47
+  if (std::isnan(q)) return 0;
+  return static_cast<int64_t>(std::clamp(q, -bound, bound));
+}
+
 class Quantizer {
  public:
   Quantizer(ir::Graph& g, const QuantizeOptions& o) : g_(g), o_(o) {
@@ -79,20 +88,20 @@ class Quantizer {
     return g_.add_tensor(std::move(t));
   }
   // A new int8 activation tensor shaped like `like`, with the given parameters.
-  ir::TensorId add_int8_like(ir::TensorId like, const ir::QuantParams& qp) {
+  ir::TensorId add_int8_like(ir::TensorId like, const ir::QuantParams& qp, ir::DType dt = ir::DType::kI8) {
     ir::Tensor t;
-    t.name = unique_tensor_name(g_.tensor(like).name + "_int8");
-    t.dtype = ir::DType::kI8;
+    t.name = unique_tensor_name(g_.tensor(like).name + (dt == ir::DType::kI16 ? "_int16" : "_int8"));
+    t.dtype = dt;
     t.shape = g_.tensor(like).shape;
     t.shape_known = true;
     t.quant = qp;
     return g_.add_tensor(std::move(t));
   }
   // The scale and zero point inputs of a QuantizeLinear / DequantizeLinear.
-  std::pair<ir::TensorId, ir::TensorId> qdq_params(const std::string& base, const ir::QuantParams& qp) {
+  std::pair<ir::TensorId, ir::TensorId> qdq_params(const std::string& base, const ir::QuantParams& qp,
+                                                   ir::DType dt = ir::DType::kI8) {
     const ir::TensorId s = add_constant(base + "_scale", ir::DType::kF32, {}, ir::encode_double(ir::DType::kF32, {qp.scale[0]}));
-    const ir::TensorId z =
-        add_constant(base + "_zero_point", ir::DType::kI8, {}, ir::encode_int(ir::DType::kI8, {qp.zero_point[0]}));
+    const ir::TensorId z = add_constant(base + "_zero_point", dt, {}, ir::encode_int(dt, {qp.zero_point[0]}));
     return {s, z};
   }
 
@@ -118,22 +127,49 @@ class Quantizer {
     return xq;
   }
 
-  // Replaces node n's float output 0 by an int8 tensor with parameters qp; the float
-  // tensor gets a DequantizeLinear later if anything still reads it.
-  void int8_output(ir::Node& n, const ir::QuantParams& qp) {
+  // The int16 version of float tensor x (symmetric, zero point 0, from its calibrated
+  // range), quantizing it the first time unless an int16 layer produced it.
+  ir::TensorId int16_input(ir::TensorId x, const std::string& reader) {
+    if (const auto it = q16_of_.find(x); it != q16_of_.end()) return it->second;
+    const ir::QuantParams qp = symmetric_int16(*range_of(x));
+    const ir::TensorId xq = add_int8_like(x, qp, ir::DType::kI16);
+    const auto [s, z] = qdq_params(g_.tensor(xq).name, qp, ir::DType::kI16);
+    ir::Node q;
+    q.name = unique_node_name(fmt::format("{}_quantize16", reader));
+    q.op = "QuantizeLinear";
+    q.opset = 21;  // int16 QuantizeLinear
+    q.inputs = {x, s, z};
+    q.outputs = {xq};
+    nodes_.push_back(std::move(q));
+    q16_of_[x] = xq;
+    ++report_.quantize_nodes;
+    return xq;
+  }
+  static ir::QuantParams symmetric_int16(const quant::Range& r) {
+    const double amax = std::max(std::fabs(static_cast<double>(r.lo)), std::fabs(static_cast<double>(r.hi)));
+    ir::QuantParams qp;
+    qp.scale = {amax > 0 ? static_cast<float>(amax / 32767.0) : 1.0f};
+    qp.zero_point = {0};
+    return qp;
+  }
+
+  // Replaces node n's float output 0 by an int8 (int16) tensor with parameters qp;
+  // the float tensor gets a DequantizeLinear later if anything still reads it.
+  void int8_output(ir::Node& n, const ir::QuantParams& qp, ir::DType dt = ir::DType::kI8) {
     const ir::TensorId f = n.outputs[0];
-    const ir::TensorId q = add_int8_like(f, qp);
+    const ir::TensorId q = add_int8_like(f, qp, dt);
     n.outputs[0] = q;
-    q_of_[f] = q;
+    (dt == ir::DType::kI16 ? q16_of_ : q_of_)[f] = q;
     produced_.push_back({nodes_.size(), f, q});  // n is appended next
   }
 
-  void quantize_layer(ir::Node n);
+  void quantize_layer(ir::Node n, bool s16);
 
   ir::Graph& g_;
   const QuantizeOptions& o_;
   std::set<std::string> tensor_names_, node_names_;
-  std::map<ir::TensorId, ir::TensorId> q_of_;  // float tensor -> its int8 version
+  std::map<ir::TensorId, ir::TensorId> q_of_;    // float tensor -> its int8 version
+  std::map<ir::TensorId, ir::TensorId> q16_of_;  // float tensor -> its int16 version (--int16 layers)
   struct Produced {
     size_t node;  // index in nodes_ of the int8 producer
     ir::TensorId f, q;
@@ -172,13 +208,15 @@ bool Quantizer::eligible(const ir::Node& n) const {
   return ir::shape_elements(ir::Shape(w.begin() + 1, w.end())) <= kMaxTaps;
 }
 
-void Quantizer::quantize_layer(ir::Node n) {
+// Int8 (TFLite's int8 layers) or, with s16, int16 activations with int8 weights and
+// an int64 bias (TFLite's 16x8 layers).
+void Quantizer::quantize_layer(ir::Node n, bool s16) {
   if (n.op == "MatMul") {  // A (M, K) times constant B (K, N): Gemm with transB = 0, transposed below
     n.op = "Gemm";
     n.attrs.clear();
   }
   const bool gemm = n.op == "Gemm";
-  const ir::TensorId xq = int8_input(n.inputs[0], n.name);
+  const ir::TensorId xq = s16 ? int16_input(n.inputs[0], n.name) : int8_input(n.inputs[0], n.name);
   const float in_scale = g_.tensor(xq).quant.scale[0];
 
   // Weights: (channels, taps) after transposing a Gemm's B when transB = 0.
@@ -223,22 +261,28 @@ void Quantizer::quantize_layer(ir::Node n) {
     ir::QuantParams bq;
     bq.axis = 0;
     for (size_t c = 0; c < b.size(); ++c) {
-      bi[c] = quant::quantize_bias(static_cast<float>(b[c]), in_scale, wq.scale[c]);
+      bi[c] = s16 ? bias_int64(b[c], in_scale, wq.scale[c]) : quant::quantize_bias(static_cast<float>(b[c]), in_scale, wq.scale[c]);
       bq.scale.push_back(in_scale * wq.scale[c]);
       bq.zero_point.push_back(0);
     }
+    const ir::DType bt32 = s16 ? ir::DType::kI64 : ir::DType::kI32;
     const ir::TensorId bid =
-        add_constant(bname + "_int32", ir::DType::kI32, {channels}, ir::encode_int(ir::DType::kI32, bi));
+        add_constant(bname + (s16 ? "_int64" : "_int32"), bt32, {channels}, ir::encode_int(bt32, bi));
     g_.tensor(bid).quant = bq;
     n.inputs[2] = bid;
   }
   n.inputs[0] = xq;
 
-  const quant::AffineInt8 a = quant::affine_int8(*range_of(n.outputs[0]));
-  ir::QuantParams yq;
-  yq.scale = {a.scale};
-  yq.zero_point = {a.zero_point};
-  int8_output(n, yq);
+  if (s16) {
+    int8_output(n, symmetric_int16(*range_of(n.outputs[0])), ir::DType::kI16);
+    ++report_.int16_nodes;
+  } else {
+    const quant::AffineInt8 a = quant::affine_int8(*range_of(n.outputs[0]));
+    ir::QuantParams yq;
+    yq.scale = {a.scale};
+    yq.zero_point = {a.zero_point};
+    int8_output(n, yq);
+  }
   nodes_.push_back(std::move(n));
   ++report_.quantized_nodes;
 }
@@ -315,6 +359,12 @@ QuantizeReport Quantizer::run() {
     if (!node_names_.count(k))
       throw support::Refusal(fmt::format(
           "--keep-float '{}': no node of that name (after fusion; --print-after fuse-activation lists them)", k));
+  for (const std::string& k : o_.int16) {
+    if (!node_names_.count(k))
+      throw support::Refusal(fmt::format(
+          "--int16 '{}': no node of that name (after fusion; --print-after fuse-activation lists them)", k));
+    if (o_.keep_float.count(k)) throw support::Refusal(fmt::format("--int16 '{}': the node is also --keep-float", k));
+  }
   std::vector<ir::Node> old = std::move(g_.nodes);
   g_.nodes.clear();
   std::set<std::string> fused;  // Relus folded into the int8 Add before them
@@ -326,8 +376,15 @@ QuantizeReport Quantizer::run() {
       ++report_.kept_float_nodes;
       continue;
     }
+    if (o_.int16.count(n.name)) {
+      if (!eligible(n))
+        throw support::Refusal(fmt::format("--int16 '{}': only a Conv, Gemm or MatMul by a constant, with calibrated "
+                                           "input and output ranges, has an int16 form ({} is not)", n.name, n.op));
+      quantize_layer(std::move(n), true);
+      continue;
+    }
     if (eligible(n)) {
-      quantize_layer(std::move(n));
+      quantize_layer(std::move(n), false);
       continue;
     }
     if (n.op == "Add") {
@@ -400,7 +457,7 @@ QuantizeReport Quantizer::run() {
   for (const Produced& p : produced_) {
     if (!read[static_cast<size_t>(p.f)]) continue;
     const ir::QuantParams qp = g_.tensor(p.q).quant;
-    const auto [s, z] = qdq_params(g_.tensor(p.q).name, qp);
+    const auto [s, z] = qdq_params(g_.tensor(p.q).name, qp, g_.tensor(p.q).dtype);
     ir::Node d;
     d.name = unique_node_name(fmt::format("{}_dequantize", nodes_[p.node].name));
     d.op = "DequantizeLinear";

@@ -21,6 +21,12 @@
 //  - Softmax of an int8 tensor becomes int8 (softmax_s8.h, integer only): output
 //    scale 1/256, zero point -128, as TFLite's int8 Softmax.
 //  - Nodes named in keep_float stay float (an unknown name is refused).
+//  - Conv / Gemm / MatMul nodes named in int16 get int16 activations instead
+//    (symmetric, zero point 0, scale max|range| / 32767), int8 weights and an
+//    int64 bias, as TFLite's 16x8 layers. Their input is quantized to int16 from
+//    float (a DequantizeLinear of an int8 producer, or the float tensor) unless
+//    an int16 layer produced it; int8 readers of their output requantize
+//    through float the same way. Only Conv, Gemm and MatMul have an int16 form.
 //  - A QuantizeLinear is inserted where a float tensor enters an int8 node, and
 //    a DequantizeLinear where an int8 tensor is read by a float node or is a
 //    graph output (which keeps its name and float type: the C API is unchanged).
@@ -39,6 +45,8 @@ struct QuantizeOptions {
   std::map<std::string, quant::Range> ranges;
   // Nodes (by name) that stay float whatever their ranges (mixed precision).
   std::set<std::string> keep_float;
+  // Conv / Gemm / MatMul nodes (by name) with int16 activations (TFLite's 16x8).
+  std::set<std::string> int16;
 };
 
 struct QuantizeReport {
@@ -46,6 +54,7 @@ struct QuantizeReport {
   int passthrough_nodes = 0; // Flatten / Reshape / pooling now int8 (parameters of the input)
   int fused_relus = 0;       // Relus folded into the int8 Add they follow
   int kept_float_nodes = 0;  // nodes named in keep_float
+  int int16_nodes = 0;       // of quantized_nodes, those with int16 activations
   int quantize_nodes = 0;    // QuantizeLinear inserted
   int dequantize_nodes = 0;  // DequantizeLinear inserted
 };

@@ -10,6 +10,7 @@
 template <class Q> struct q_limits;
 template <> struct q_limits<uint8_t> { static constexpr int32_t lo = 0, hi = 255; };
 template <> struct q_limits<int8_t> { static constexpr int32_t lo = -128, hi = 127; };
+template <> struct q_limits<int16_t> { static constexpr int32_t lo = -32768, hi = 32767; };
 
 // Saturates a rounded value to Q. NaN goes to the low end, as numpy's cast to
 // int32 then clip gives, and never reaches a float-to-integer conversion (UB).

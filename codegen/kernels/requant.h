@@ -69,3 +69,44 @@ inline int8_t k_requantize_s8(int32_t acc, int32_t mult, int32_t shift, int32_t 
   v = v > hi ? hi : v;
   return static_cast<int8_t>(v);
 }
+
+// TFLite's 16x8 requantization (MultiplyByQuantizedMultiplier for an int64
+// accumulator): the multiplier reduced to Q0.15 (rounded, 0x7FFF at the top),
+// one rounding right shift by 15 - shift (ties up), then the activation clamp
+// within int16. The accumulator is bounded by +-2^47 first so the product fits.
+inline int16_t k_requantize_s16(int64_t acc, int32_t mult, int32_t shift, int32_t act_min, int32_t act_max) {
+  const int64_t bound = static_cast<int64_t>(1) << 47;
+  acc = acc > bound ? bound : acc < -bound ? -bound : acc;
+  const int64_t reduced = mult < 0x7FFF0000 ? (static_cast<int64_t>(mult) + (1 << 15)) >> 16 : 0x7FFF;
+  const int total = 15 - static_cast<int>(shift);
+  int64_t v;
+  if (total <= 0) v = acc == 0 ? 0 : acc > 0 ? INT32_MAX : INT32_MIN;  // a multiplier >= 2^15: saturate
+  else if (total >= 63) v = 0;
+  else v = (acc * reduced + (static_cast<int64_t>(1) << (total - 1))) >> total;
+  const int64_t lo = act_min > -32768 ? act_min : -32768;
+  const int64_t hi = act_max < 32767 ? act_max : 32767;
+  v = v < lo ? lo : v;
+  v = v > hi ? hi : v;
+  return static_cast<int16_t>(v);
+}
+
+// What a layer's activation type fixes: int8 (TFLite's int8 layers: int32
+// accumulator and bias, asymmetric activations) or int16 (TFLite's 16x8 layers:
+// int64 accumulator and bias, symmetric activations, zero points 0).
+template <class T> struct k_layer;
+template <> struct k_layer<int8_t> {
+  typedef int32_t acc_t;
+  typedef int32_t bias_t;
+  static int32_t add_bias(int32_t acc, int32_t b) { return k_sat32(static_cast<int64_t>(acc) + b); }
+  static int8_t requantize(int32_t acc, int32_t mult, int32_t shift, int32_t zp, int32_t lo, int32_t hi) {
+    return k_requantize_s8(acc, mult, shift, zp, lo, hi);
+  }
+};
+template <> struct k_layer<int16_t> {
+  typedef int64_t acc_t;
+  typedef int64_t bias_t;
+  static int64_t add_bias(int64_t acc, int64_t b) { return acc + b; }
+  static int16_t requantize(int64_t acc, int32_t mult, int32_t shift, int32_t, int32_t lo, int32_t hi) {
+    return k_requantize_s16(acc, mult, shift, lo, hi);
+  }
+};

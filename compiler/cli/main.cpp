@@ -74,6 +74,7 @@ struct QuantArgs {
   std::string calibrate;
   std::string method = "minmax";
   std::vector<std::string> keep_float;
+  std::vector<std::string> int16;
   std::string io = "float";
 };
 
@@ -82,6 +83,8 @@ void add_quantize(CLI::App* cmd, QuantArgs& q) {
   cmd->add_option("--calibrate", q.calibrate, "representative inputs for --quantize (test_data_set_* folders or .pb files)");
   cmd->add_option("--calibration-method", q.method, "minmax or percentile (99.99%)")->capture_default_str();
   cmd->add_option("--keep-float", q.keep_float, "with --quantize: this node (by name) stays float (repeatable)");
+  cmd->add_option("--int16", q.int16,
+                  "with --quantize: this Conv/Gemm/MatMul (by name) gets int16 activations, int8 weights (repeatable)");
   cmd->add_option("--io", q.io,
                   "float, or int8: the C API takes and returns int8 (scale and zero point in the header); "
                   "needs int8 first and last layers (--quantize int8, or a QDQ model)")
@@ -95,6 +98,7 @@ void apply_quantize(mote::driver::CompileOptions& o, const QuantArgs& q) {
   if (q.quantize.empty()) {
     if (!q.calibrate.empty()) throw Refusal("--calibrate is only used with --quantize int8");
     if (!q.keep_float.empty()) throw Refusal("--keep-float is only used with --quantize int8");
+    if (!q.int16.empty()) throw Refusal("--int16 is only used with --quantize int8");
     return;
   }
   if (q.quantize != "int8") throw Refusal(fmt::format("--quantize '{}': only int8 is supported", q.quantize));
@@ -105,6 +109,7 @@ void apply_quantize(mote::driver::CompileOptions& o, const QuantArgs& q) {
     throw Refusal(fmt::format("--calibration-method '{}': expected minmax or percentile", q.method));
   mote::driver::calibrate_for_quantization(o, q.calibrate, m);
   o.quantize->keep_float.insert(q.keep_float.begin(), q.keep_float.end());
+  o.quantize->int16.insert(q.int16.begin(), q.int16.end());
 }
 
 struct BudgetArgs {

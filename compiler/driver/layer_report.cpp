@@ -139,7 +139,7 @@ int layer_report(const VerifyOptions& opts) {
     if (n->op == "DequantizeLinear") {  // an int8 tensor, dequantized at the boundary
       const ir::Tensor& q = qg.tensor(n->inputs[0]);
       row.int8 = true;
-      row.dtype = q.dtype == ir::DType::kI8 ? "int8" : ir::dtype_name(q.dtype);
+      row.dtype = q.dtype == ir::DType::kI8 ? "int8" : q.dtype == ir::DType::kI16 ? "int16" : ir::dtype_name(q.dtype);
       if (!q.quant.empty()) row.scale = fmt::format("{:.4g}", q.quant.scale[0]);
       const int pp = qprod[static_cast<size_t>(n->inputs[0])];
       if (pp >= 0) {

@@ -1,6 +1,6 @@
 // Conv: 1-D and 2-D, grouped and depthwise, with bias. Kernel: conv.h; conv_s8.h
 // for the int8 form pass quantize-int8 writes (int8 input, constant int8 weight,
-// int32 bias, quantization parameters on the tensors).
+// int32 bias, quantization parameters on the tensors), and its int16 form (--int16).
 #include "compiler/ops/quant_common.h"
 
 namespace mote::ops {
@@ -9,7 +9,7 @@ namespace {
 
 void infer(InferContext& ctx) {
   ctx.allow_attrs({"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides", "mote_act_min", "mote_act_max"});
-  const bool s8 = ctx.dtype(0) == ir::DType::kI8;
+  const bool s8 = ctx.dtype(0) == ir::DType::kI8 || ctx.dtype(0) == ir::DType::kI16;
   if (s8) require_s8_layer(ctx, ctx.rank(1) > 0 ? ctx.shape(1)[0] : 0);
   else require_float(ctx, 0);
   const ir::Shape& x = ctx.shape(0);
@@ -29,7 +29,7 @@ void infer(InferContext& ctx) {
   const Window win = spatial_window(ctx, sp, kernel, false);
   ir::Shape y{x[0], w[0]};
   y.insert(y.end(), win.out.begin(), win.out.end());
-  ctx.set_output(0, ctx.dtype(0), y);  // int8 in, int8 out
+  ctx.set_output(0, ctx.dtype(0), y);  // int8 (int16) in, int8 (int16) out
 }
 
 Window window_of(const ir::Graph& g, const ir::Node& n) {
@@ -47,9 +47,10 @@ Cost cost(const ir::Graph& g, const ir::Node& n) {
 KernelCall lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
   const ir::Shape& x = in(g, n, 0).shape;
   const ir::Shape& w = in(g, n, 1).shape;
-  const bool s8 = in(g, n, 0).dtype == ir::DType::kI8;
+  const bool s16 = in(g, n, 0).dtype == ir::DType::kI16;
+  const bool s8 = in(g, n, 0).dtype == ir::DType::kI8 || s16;
   KernelCall k{"conv.h", "conv2d", {ir::dtype_ctype(in(g, n, 0).dtype)}, {}, {}, {}};
-  if (s8) k = KernelCall{"conv_s8.h", "conv2d_s8_baked", {}, {}, {}, {}};
+  if (s8) k = KernelCall{"conv_s8.h", s16 ? "conv2d_s16_baked" : "conv2d_s8_baked", {}, {}, {}, {}};
   InferContext ctx(g, n);
   k.params = {{"N", x[0]}, {"C", x[1]}, {"M", w[0]}, {"G", ctx.attr_int("group", 1)},
               {"has_bias", int64_t{has_in(n, 2)}}};

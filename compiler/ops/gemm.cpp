@@ -1,6 +1,6 @@
 // Gemm and MatMul. Kernels: gemm.h; fully_connected_s8.h for the int8 form of
 // Gemm that pass quantize-int8 writes (int8 A, constant int8 B with transB = 1,
-// int32 C, quantization parameters on the tensors).
+// int32 C, quantization parameters on the tensors), and its int16 form (--int16).
 #include "compiler/ops/quant_common.h"
 
 namespace mote::ops {
@@ -15,12 +15,12 @@ void gemm_s8_infer(InferContext& ctx) {
   ctx.require(a.size() == 2 && b.size() == 2 && a[1] == b[1], "int8 form: A (M, K) and B (N, K) expected, got {} and {}",
               ir::shape_str(a), ir::shape_str(b));
   require_s8_layer(ctx, b[0]);
-  ctx.set_output(0, ir::DType::kI8, {a[0], b[0]});
+  ctx.set_output(0, ctx.dtype(0), {a[0], b[0]});
 }
 
 void gemm_infer(InferContext& ctx) {
   ctx.allow_attrs({"alpha", "beta", "transA", "transB", "mote_act_min", "mote_act_max"});
-  if (ctx.dtype(0) == ir::DType::kI8) return gemm_s8_infer(ctx);
+  if (ctx.dtype(0) == ir::DType::kI8 || ctx.dtype(0) == ir::DType::kI16) return gemm_s8_infer(ctx);
   require_float(ctx, 0);
   const ir::Shape& a = ctx.shape(0);
   const ir::Shape& b = ctx.shape(1);
@@ -48,7 +48,8 @@ Cost gemm_cost(const ir::Graph& g, const ir::Node& n) {
 KernelCall gemm_s8_lower(const ir::Graph& g, const ir::Node& n) {
   const ir::Shape& a = in(g, n, 0).shape;
   const ir::Shape& b = in(g, n, 1).shape;
-  KernelCall k{"fully_connected_s8.h", "fully_connected_s8_baked", {}, {}, {}, {}};
+  const bool s16 = in(g, n, 0).dtype == ir::DType::kI16;
+  KernelCall k{"fully_connected_s8.h", s16 ? "fully_connected_s16_baked" : "fully_connected_s8_baked", {}, {}, {}, {}};
   k.params = {{"M", a[0]}, {"K", a[1]}, {"N", b[0]}, {"has_bias", int64_t{has_in(n, 2)}}};
   add_s8_layer_params(k.params, g, n);
   k.inputs = {n.inputs[0], n.inputs[1], has_in(n, 2) ? n.inputs[2] : ir::kNoTensor};
@@ -57,7 +58,7 @@ KernelCall gemm_s8_lower(const ir::Graph& g, const ir::Node& n) {
 }
 
 KernelCall gemm_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
-  if (in(g, n, 0).dtype == ir::DType::kI8) return gemm_s8_lower(g, n);
+  if (in(g, n, 0).dtype == ir::DType::kI8 || in(g, n, 0).dtype == ir::DType::kI16) return gemm_s8_lower(g, n);
   InferContext ctx(g, n);
   const ir::Shape& a = in(g, n, 0).shape;
   const ir::Shape& y = out(g, n, 0).shape;

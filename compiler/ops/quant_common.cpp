@@ -63,20 +63,29 @@ namespace mote::ops {
 void require_s8_layer(const InferContext& ctx, int64_t channels) {
   const ir::Graph& g = ctx.graph();
   const ir::Node& n = ctx.node();
-  ctx.require(ctx.dtype(0) == ir::DType::kI8, "int8 form: input must be int8, not {}", ir::dtype_name(ctx.dtype(0)));
-  ctx.require(ctx.dtype(1) == ir::DType::kI8 && ctx.is_const(1), "int8 form: the weight must be a constant int8 tensor");
+  const bool s16 = ctx.dtype(0) == ir::DType::kI16;
+  const char* form = s16 ? "int16 form" : "int8 form";
+  ctx.require(ctx.dtype(0) == ir::DType::kI8 || s16, "{}: input must be int8 or int16, not {}", form,
+              ir::dtype_name(ctx.dtype(0)));
+  ctx.require(ctx.dtype(1) == ir::DType::kI8 && ctx.is_const(1), "{}: the weight must be a constant int8 tensor", form);
+  const ir::DType bias = s16 ? ir::DType::kI64 : ir::DType::kI32;
   if (ctx.has_input(2))
-    ctx.require(ctx.dtype(2) == ir::DType::kI32 && ctx.is_const(2) && ctx.shape(2) == ir::Shape{channels},
-                "int8 form: the bias must be a constant int32 tensor of shape [{}]", channels);
+    ctx.require(ctx.dtype(2) == bias && ctx.is_const(2) && ctx.shape(2) == ir::Shape{channels},
+                "{}: the bias must be a constant {} tensor of shape [{}]", form, ir::dtype_name(bias), channels);
   const ir::QuantParams& x = ctx.input(0).quant;
   const ir::QuantParams& w = ctx.input(1).quant;
-  ctx.require(x.scale.size() == 1 && x.zero_point.size() == 1, "int8 form: the input needs one scale and zero point");
+  ctx.require(x.scale.size() == 1 && x.zero_point.size() == 1, "{}: the input needs one scale and zero point", form);
   ctx.require(w.scale.size() == 1 || static_cast<int64_t>(w.scale.size()) == channels,
-              "int8 form: the weight needs 1 or {} scales, has {}", channels, w.scale.size());
-  for (int32_t z : w.zero_point) ctx.require(z == 0, "int8 form: weights must be symmetric (zero point 0)");
-  ctx.require(n.outputs.size() == 1 && n.outputs[0] != ir::kNoTensor, "int8 form: one output");
-  const ir::QuantParams& y = g.tensor(n.outputs[0]).quant;
-  ctx.require(y.scale.size() == 1 && y.zero_point.size() == 1, "int8 form: the output needs one scale and zero point");
+              "{}: the weight needs 1 or {} scales, has {}", form, channels, w.scale.size());
+  for (int32_t z : w.zero_point) ctx.require(z == 0, "{}: weights must be symmetric (zero point 0)", form);
+  ctx.require(n.outputs.size() == 1 && n.outputs[0] != ir::kNoTensor, "{}: one output", form);
+  const ir::Tensor& yt = g.tensor(n.outputs[0]);
+  const ir::QuantParams& y = yt.quant;
+  ctx.require(y.scale.size() == 1 && y.zero_point.size() == 1, "{}: the output needs one scale and zero point", form);
+  if (s16) {
+    ctx.require(x.zero_point[0] == 0 && y.zero_point[0] == 0, "int16 form: activations must be symmetric (zero point 0)");
+    ctx.require(yt.dtype == ir::DType::kUnknown || yt.dtype == ir::DType::kI16, "int16 form: the output must be int16");
+  }
   for (int32_t z : {x.zero_point[0], y.zero_point[0]})
     ctx.require(z >= -128 && z <= 127, "int8 form: zero point {} out of int8 range", z);
 }
@@ -88,13 +97,16 @@ bool is_s8_quantized(const ir::Tensor& t) {
 std::pair<int64_t, int64_t> s8_activation_range(const ir::Graph& g, const ir::Node& n) {
   InferContext ctx(g, n);
   const ir::QuantParams& y = out(g, n, 0).quant;
+  const bool s16 = out(g, n, 0).dtype == ir::DType::kI16;
+  const double lo = s16 ? -32768.0 : -128.0, hi = s16 ? 32767.0 : 127.0;
   // The fused clamp in output units, as TFLite's CalculateActivationRangeQuantized.
   auto to_q = [&](double v, int64_t dflt) {
     if (!std::isfinite(v)) return dflt;
     const double q = y.zero_point[0] + std::round(v / static_cast<double>(y.scale[0]));
-    return static_cast<int64_t>(std::clamp(q, -128.0, 127.0));
+    return static_cast<int64_t>(std::clamp(q, lo, hi));
   };
-  return {to_q(ctx.attr_float("mote_act_min", -INFINITY), -128), to_q(ctx.attr_float("mote_act_max", INFINITY), 127)};
+  return {to_q(ctx.attr_float("mote_act_min", -INFINITY), static_cast<int64_t>(lo)),
+          to_q(ctx.attr_float("mote_act_max", INFINITY), static_cast<int64_t>(hi))};
 }
 
 void add_s8_layer_params(std::vector<Param>& p, const ir::Graph& g, const ir::Node& n) {

@@ -32,7 +32,9 @@ namespace mote::ops {
 // The int8 form of Conv and Gemm that pass quantize-int8 writes: input 0 int8
 // per tensor, weight (input 1) constant int8 symmetric per tensor or per output
 // channel (`channels` of them), bias (input 2, optional) constant int32 [channels],
-// output 0 int8 per tensor, each with its QuantParams on the tensor. Refuses otherwise.
+// output 0 int8 per tensor, each with its QuantParams on the tensor. Or the int16
+// form (--int16, TFLite's 16x8): input and output int16 with zero point 0, bias
+// int64. Refuses otherwise.
 void require_s8_layer(const InferContext& ctx, int64_t channels);
 
 // An int8 tensor with one (per-tensor) scale and zero point: the activations

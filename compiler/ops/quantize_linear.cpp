@@ -58,10 +58,13 @@ int64_t axis_of(const ir::Graph& g, const ir::Node& n) {
   return in(g, n, 1).elements() > 1 ? ctx.axis(ctx.attr_int("axis", 1), r) : 0;
 }
 
-// ONNX's TensorProto codes of the 8-bit types (output_dtype, opset 21).
+// ONNX's TensorProto codes of the quantized types (output_dtype, opset 21).
 ir::DType q8_of_onnx_code(int64_t code) {
-  return code == 2 ? ir::DType::kU8 : code == 3 ? ir::DType::kI8 : ir::DType::kUnknown;
+  return code == 2 ? ir::DType::kU8 : code == 3 ? ir::DType::kI8 : code == 5 ? ir::DType::kI16 : ir::DType::kUnknown;
 }
+
+// uint8, int8, and int16 (opset 21; Mote's --int16 layers).
+bool is_quantized_type(ir::DType t) { return is_q8(t) || t == ir::DType::kI16; }
 
 void quantize_infer(InferContext& ctx) {
   ctx.allow_attrs({"axis", "saturate", "block_size", "output_dtype"});
@@ -73,7 +76,7 @@ void quantize_infer(InferContext& ctx) {
     ctx.require(!ctx.has_input(2) || q8_of_onnx_code(code) == y, "output_dtype {} differs from the zero point's type", code);
     y = q8_of_onnx_code(code);
   }
-  ctx.require(is_q8(y), "quantizing to {} is not supported (only uint8 and int8)", ir::dtype_name(y));
+  ctx.require(is_quantized_type(y), "quantizing to {} is not supported (only uint8, int8 and int16)", ir::dtype_name(y));
   check_quant_params(ctx, 2);
   ctx.set_output(0, y, ctx.shape(0));
 }
@@ -82,8 +85,9 @@ void dequantize_infer(InferContext& ctx) {
   ctx.allow_attrs({"axis", "block_size", "output_dtype"});
   const ir::DType x = ctx.dtype(0);
   // int32 data (biases) has no zero point but 0; ONNX's reference then computes in float too.
-  ctx.require(is_q8(x) || (x == ir::DType::kI32 && !ctx.has_input(2)),
-              "dequantizing {} is not supported (only uint8 and int8, or int32 without zero point)", ir::dtype_name(x));
+  ctx.require(is_quantized_type(x) || (x == ir::DType::kI32 && !ctx.has_input(2)),
+              "dequantizing {} is not supported (only uint8, int8 and int16, or int32 without zero point)",
+              ir::dtype_name(x));
   const int64_t code = ctx.attr_int("output_dtype", 0);
   ctx.require(code == 0 || code == 1, "output_dtype {} is not supported (only float32)", code);
   check_quant_params(ctx, 0);
@@ -121,14 +125,17 @@ bool fold_linear(const ir::Graph& g, const ir::Node& n, std::vector<std::vector<
       const int32_t z = static_cast<int32_t>(qvalue(zp, c));
       for (int64_t i = 0; i < l.inner; ++i) {
         const size_t e = static_cast<size_t>((o * l.c + c) * l.inner + i);
-        const float v = static_cast<float>(xs[e]);  // exact: x is float32 or 8-bit
+        const float v = static_cast<float>(xs[e]);  // exact: x is float32, 8- or 16-bit
         if constexpr (quantize) {
-          y[e] = yt == ir::DType::kU8 ? quant_eval::q_quantize<uint8_t>(v, s, z) : quant_eval::q_quantize<int8_t>(v, s, z);
+          y[e] = yt == ir::DType::kU8    ? quant_eval::q_quantize<uint8_t>(v, s, z)
+                 : yt == ir::DType::kI16 ? quant_eval::q_quantize<int16_t>(v, s, z)
+                                         : quant_eval::q_quantize<int8_t>(v, s, z);
         } else if (x.dtype == ir::DType::kI32) {
           y[e] = static_cast<double>(static_cast<float>(static_cast<int32_t>(xs[e])) * s);
         } else {
-          y[e] = x.dtype == ir::DType::kU8 ? quant_eval::q_dequantize<uint8_t>(static_cast<uint8_t>(xs[e]), s, z)
-                                           : quant_eval::q_dequantize<int8_t>(static_cast<int8_t>(xs[e]), s, z);
+          y[e] = x.dtype == ir::DType::kU8    ? quant_eval::q_dequantize<uint8_t>(static_cast<uint8_t>(xs[e]), s, z)
+                 : x.dtype == ir::DType::kI16 ? quant_eval::q_dequantize<int16_t>(static_cast<int16_t>(xs[e]), s, z)
+                                              : quant_eval::q_dequantize<int8_t>(static_cast<int8_t>(xs[e]), s, z);
         }
       }
     }

@@ -33,6 +33,13 @@ TEST_CASE("--quantize without --calibrate, and bad quantization flags, are refus
   CHECK(run_mote({"compile", kDigits, "-o", out, "--quantize", "int8", "--calibrate", kCalibration,
                   "--calibration-method", "median"}).code == 2);
   CHECK(run_mote({"compile", kDigits, "-o", out, "--calibrate", kCalibration}).code == 2);
+  const Run int16_alone = run_mote({"compile", kDigits, "-o", out, "--int16", "/net/net.4/Gemm"});
+  CHECK(int16_alone.code == 2);
+  CHECK(int16_alone.output.find("--int16 is only used with --quantize int8") != std::string::npos);
+  const Run int16_relu = run_mote({"compile", kDigits, "-o", out, "--quantize", "int8", "--calibrate", kCalibration,
+                                   "--int16", "/net/net.1/Relu"});
+  CHECK(int16_relu.code == 2);
+  CHECK(int16_relu.output.find("--int16 '/net/net.1/Relu': no node of that name (after fusion") != std::string::npos);
   CHECK(!fs::exists(out));
 }
 

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "compiler/ir/printer.h"
 #include "compiler/ops/registry.h"
 #include "compiler/quant/fixed_point.h"
 #include "compiler/verifier/verifier.h"
@@ -390,4 +391,55 @@ TEST_CASE("quantize-int8 makes the Softmax after an int8 layer int8 (TFLite's 1/
   o.keep_float = {find_node(b2.g, "Softmax")->name};
   passes::quantize_int8(b2.g, o);
   CHECK(b2.g.tensor(find_node(b2.g, "Softmax")->inputs[0]).dtype == ir::DType::kF32);
+}
+
+TEST_CASE("quantize-int8 gives --int16 layers int16 activations, int8 weights and an int64 bias", "[passes][quantize]") {
+  test::GraphBuilder b;
+  const auto x = b.input("x", {1, 4});
+  const auto w1 = b.constant("w1", {3, 4}, {1, 0, 0, 0, 0, -0.5, 0, 0, 0.25, 0.25, 0.25, 0.25});
+  const auto b1 = b.constant("b1", {3}, {0.1, -0.2, 0.3});
+  const auto h = b.node("Gemm", {x, w1, b1}, {{"transB", int64_t{1}}}, {"h"});
+  const auto w2 = b.constant("w2", {2, 3}, {0.5, -1, 2, 0.25, 0, 0});
+  b.output(b.node("Gemm", {h, w2}, {{"transB", int64_t{1}}}, {"y"}));
+  passes::resolve(b.g);
+  passes::QuantizeOptions o;
+  o.ranges["x"] = {-1.0f, 1.0f};
+  o.ranges["h"] = {-2.0f, 4.0f};
+  o.ranges["y"] = {-3.0f, 3.0f};
+  const std::string first = find_node(b.g, "Gemm")->name;
+  o.int16 = {first};
+  const passes::QuantizeReport r = passes::quantize_int8(b.g, o);
+  INFO(ir::print(b.g));
+  REQUIRE(verifier::verify(b.g).empty());
+  CHECK(r.quantized_nodes == 2);
+  CHECK(r.int16_nodes == 1);
+  const ir::Node& g1 = *node_named(b.g, first);
+  const ir::Tensor& in = b.g.tensor(g1.inputs[0]);
+  const ir::Tensor& out = b.g.tensor(g1.outputs[0]);
+  CHECK(in.dtype == ir::DType::kI16);
+  CHECK(in.quant.zero_point == std::vector<int32_t>{0});
+  CHECK(in.quant.scale[0] == Approx(1.0 / 32767));
+  CHECK(out.dtype == ir::DType::kI16);
+  CHECK(out.quant.scale[0] == Approx(4.0 / 32767));  // symmetric: max |range|
+  CHECK(b.g.tensor(g1.inputs[1]).dtype == ir::DType::kI8);
+  CHECK(b.g.tensor(g1.inputs[2]).dtype == ir::DType::kI64);
+  CHECK(ops::find_op("Gemm")->lower(b.g, g1, target::host_target()).kernel == "fully_connected_s16_baked");
+  // The int8 layer after it reads h requantized to int8 through float.
+  const ir::Node& g2 = *find_node(b.g, "Gemm", 1);
+  CHECK(b.g.tensor(g2.inputs[0]).dtype == ir::DType::kI8);
+  CHECK(count_op(b.g, "QuantizeLinear") == 2);
+  CHECK(count_op(b.g, "DequantizeLinear") == 2);  // h from int16, y at the output
+
+  // Only Conv, Gemm and MatMul have an int16 form; names must exist.
+  test::GraphBuilder b2;
+  const auto x2 = b2.input("x", {1, 4});
+  b2.output(b2.node("Relu", {x2}, {}, {"r"}));
+  passes::resolve(b2.g);
+  passes::QuantizeOptions o2;
+  o2.ranges["x"] = {-1.0f, 1.0f};
+  o2.ranges["r"] = {0.0f, 1.0f};
+  o2.int16 = {find_node(b2.g, "Relu")->name};
+  CHECK_THROWS_WITH(passes::quantize_int8(b2.g, o2), Catch::Contains("has an int16 form (Relu is not)"));
+  o2.int16 = {"nope"};
+  CHECK_THROWS_WITH(passes::quantize_int8(b2.g, o2), Catch::Contains("--int16 'nope': no node of that name"));
 }
