@@ -1,12 +1,11 @@
 #include "passes/int8_io.h"
 
-#include <cmath>
 #include <set>
 
 #include <fmt/format.h>
 
-#include "compiler/ir/tensor_data.h"
 #include "compiler/support/error.h"
+#include "passes/const_qparams.h"
 
 namespace mote::passes {
 
@@ -16,16 +15,8 @@ namespace {
 // scale is a constant positive scalar and its zero point a constant int8 scalar;
 // empty otherwise (per-axis, uint8, run-time parameters).
 ir::QuantParams boundary_params(const ir::Graph& g, const ir::Node& n) {
-  if (n.inputs.size() < 3 || n.inputs[1] == ir::kNoTensor || n.inputs[2] == ir::kNoTensor) return {};
-  const ir::Tensor &s = g.tensor(n.inputs[1]), &z = g.tensor(n.inputs[2]);
-  if (!s.is_constant() || !z.is_constant() || s.elements() != 1 || z.elements() != 1 || z.dtype != ir::DType::kI8)
-    return {};
-  const double scale = ir::data_as_double(s)[0];
-  if (!(scale > 0) || !std::isfinite(scale)) return {};
-  ir::QuantParams q;
-  q.scale = {static_cast<float>(scale)};
-  q.zero_point = {static_cast<int32_t>(ir::data_as_double(z)[0])};
-  return q;
+  if (n.inputs.size() < 3 || n.inputs[2] == ir::kNoTensor) return {};  // no zero point: uint8
+  return const_qparams_per_tensor(g, n.inputs[1], n.inputs[2], ir::DType::kI8).value_or(ir::QuantParams{});
 }
 
 std::string describe(const ir::Node& n) { return fmt::format("{} '{}'", n.op, n.name); }

@@ -10,6 +10,7 @@
 #include "passes/expose_intermediates.h"
 #include "passes/fuse_activation.h"
 #include "passes/int8_io.h"
+#include "passes/qoperator_to_int8.h"
 #include "passes/quantize_int8.h"
 #include "passes/resolve.h"
 
@@ -17,7 +18,8 @@ namespace mote::passes {
 
 const std::vector<std::string>& pass_names() {
   static const std::vector<std::string> names = {"dce",           "resolve",         "eliminate-identity", "dce-2",
-                                                 "fuse-activation", "quantize-int8", "int8-io",
+                                                 "fuse-activation", "qoperator-to-int8", "quantize-int8",
+                                                 "int8-io",
                                                  "plan-memory"};
   return names;
 }
@@ -32,6 +34,7 @@ MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
       [&] { eliminate_identity(g); },
       [&] { eliminate_dead_code(g); },
       [&] { fuse_activation(g); },
+      [&] { qoperator_to_int8(g); },
       opts.quantize ? std::function<void()>([&] {
         if (opts.expose_before_quantize) expose_intermediates(g);
         quantize_int8(g, *opts.quantize);
