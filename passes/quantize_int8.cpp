@@ -113,38 +113,31 @@ class Quantizer {
     ir::QuantParams qp;
     qp.scale = {a.scale};
     qp.zero_point = {a.zero_point};
-    const ir::TensorId xq = add_int8_like(x, qp);
-    const auto [s, z] = qdq_params(g_.tensor(xq).name, qp);
-    ir::Node q;
-    q.name = unique_node_name(fmt::format("{}_quantize", reader));
-    q.op = "QuantizeLinear";
-    q.opset = 13;
-    q.inputs = {x, s, z};
-    q.outputs = {xq};
-    nodes_.push_back(std::move(q));
-    q_of_[x] = xq;
-    ++report_.quantize_nodes;
-    return xq;
+    return q_of_[x] = quantize(x, qp, ir::DType::kI8, reader);
   }
 
   // The int16 version of float tensor x (symmetric, zero point 0, from its calibrated
   // range), quantizing it the first time unless an int16 layer produced it.
   ir::TensorId int16_input(ir::TensorId x, const std::string& reader) {
     if (const auto it = q16_of_.find(x); it != q16_of_.end()) return it->second;
-    const ir::QuantParams qp = symmetric_int16(*range_of(x));
-    const ir::TensorId xq = add_int8_like(x, qp, ir::DType::kI16);
-    const auto [s, z] = qdq_params(g_.tensor(xq).name, qp, ir::DType::kI16);
+    return q16_of_[x] = quantize(x, symmetric_int16(*range_of(x)), ir::DType::kI16, reader);
+  }
+
+  // Appends a QuantizeLinear of x to type dt with parameters qp; returns its output.
+  ir::TensorId quantize(ir::TensorId x, const ir::QuantParams& qp, ir::DType dt, const std::string& reader) {
+    const ir::TensorId xq = add_int8_like(x, qp, dt);
+    const auto [s, z] = qdq_params(g_.tensor(xq).name, qp, dt);
     ir::Node q;
-    q.name = unique_node_name(fmt::format("{}_quantize16", reader));
+    q.name = unique_node_name(fmt::format(dt == ir::DType::kI16 ? "{}_quantize16" : "{}_quantize", reader));
     q.op = "QuantizeLinear";
-    q.opset = 21;  // int16 QuantizeLinear
+    q.opset = dt == ir::DType::kI16 ? 21 : 13;  // int16 QuantizeLinear is opset 21
     q.inputs = {x, s, z};
     q.outputs = {xq};
     nodes_.push_back(std::move(q));
-    q16_of_[x] = xq;
     ++report_.quantize_nodes;
     return xq;
   }
+
   static ir::QuantParams symmetric_int16(const quant::Range& r) {
     const double amax = std::max(std::fabs(static_cast<double>(r.lo)), std::fabs(static_cast<double>(r.hi)));
     ir::QuantParams qp;
