@@ -143,7 +143,7 @@ bool verify_group(const VerifyOptions& opts, const std::vector<DataSet>& sets, C
       fmt::print("  {}: {}: {} instructions, peak stack {} bytes\n", set_name, target.name, q.instructions,
                  q.stack_bytes);
     bool set_ok = true;
-    if (opts.compile.quantize) {
+    if (opts.compile.quantize || opts.snr_bar) {
       // Accuracy, not tolerance: the bars apply to the totals over all data sets.
       totals.accuracy.resize(outputs[s].size());
       for (size_t i = 0; i < outputs[s].size(); ++i) {
@@ -229,7 +229,7 @@ int verify(const VerifyOptions& opts) {
       if (!verify_group(opts, {rest}, co, totals)) return support::kExitVerifyFailed;
     }
   }
-  if (opts.compile.quantize) {
+  if (opts.compile.quantize || opts.snr_bar) {
     bool ok = totals.passed == totals.sets;
     std::vector<std::string> parts;
     for (const Accuracy& a : totals.accuracy) {
@@ -244,8 +244,9 @@ int verify(const VerifyOptions& opts) {
       ok = ok && out_ok;
       parts.push_back(part);
     }
-    fmt::print("verify: {}: {} on {} (int8): {}/{} data sets ran; {}\n", totals.model, ok ? "PASS" : "FAIL",
-               opts.compile.target.name, totals.passed, totals.sets, fmt::join(parts, "; "));
+    fmt::print("verify: {}: {} on {} ({}): {}/{} data sets ran; {}\n", totals.model, ok ? "PASS" : "FAIL",
+               opts.compile.target.name, opts.compile.quantize ? "int8" : "SNR", totals.passed, totals.sets,
+               fmt::join(parts, "; "));
     return ok ? support::kExitOk : support::kExitVerifyFailed;
   }
   const bool ok = totals.passed == totals.sets;
