@@ -9,13 +9,11 @@
 #include "compiler/ir/tensor_data.h"
 #include "compiler/quant/fixed_point.h"
 #include "compiler/support/error.h"
+#include "passes/int8_layer.h"
 
 namespace mote::passes {
 
 namespace {
-
-// The int8 kernels accumulate in int32: deeper reductions are refused by them.
-constexpr int64_t kMaxTaps = 65793;
 
 // The int64 bias of an int16 layer, round(b / (in_scale * w_scale)) in double,
 // bounded where the int16 kernels bound their accumulator (2^47).
@@ -43,23 +41,8 @@ class Quantizer {
     return std::isfinite(it->second.lo) && std::isfinite(it->second.hi) ? &it->second : nullptr;
   }
   bool is_f32(ir::TensorId id) const { return id != ir::kNoTensor && g_.tensor(id).dtype == ir::DType::kF32; }
-  bool is_const_f32(ir::TensorId id) const { return is_f32(id) && g_.tensor(id).is_constant(); }
-  double attr_float(const ir::Node& n, const char* name, double dflt) const {
-    const auto it = n.attrs.find(name);
-    if (it == n.attrs.end()) return dflt;
-    if (const double* d = std::get_if<double>(&it->second)) return *d;
-    if (const int64_t* i = std::get_if<int64_t>(&it->second)) return static_cast<double>(*i);
-    return std::nan("");
-  }
-  int64_t attr_int(const ir::Node& n, const char* name, int64_t dflt) const {
-    const auto it = n.attrs.find(name);
-    if (it == n.attrs.end()) return dflt;
-    if (const int64_t* i = std::get_if<int64_t>(&it->second)) return *i;
-    return -1;
-  }
 
   bool eligible(const ir::Node& n) const;
-  bool uniform_average(const ir::Node& n) const;
   bool add_eligible(const ir::Node& n, const ir::Node* relu) const;
   const ir::Node* sole_relu_reader(const std::vector<ir::Node>& nodes, size_t at) const;
   bool activations_ok(const ir::Node& n) const;
@@ -179,53 +162,21 @@ bool Quantizer::activations_ok(const ir::Node& n) const {
 }
 
 bool Quantizer::eligible(const ir::Node& n) const {
-  if (n.op != "Gemm" && n.op != "Conv" && n.op != "MatMul") return false;
-  if (n.inputs.size() < 2 || n.outputs.size() != 1 || !activations_ok(n) || !is_const_f32(n.inputs[1])) return false;
-  const bool has_bias = n.inputs.size() > 2 && n.inputs[2] != ir::kNoTensor;
-  if (has_bias && !is_const_f32(n.inputs[2])) return false;
-  const ir::Shape& x = g_.tensor(n.inputs[0]).shape;
-  const ir::Shape& w = g_.tensor(n.inputs[1]).shape;
-  if (n.op == "MatMul")  // 2-D by a constant matrix only: it becomes an int8 Gemm
-    return n.inputs.size() == 2 && x.size() == 2 && w.size() == 2 && w[0] <= kMaxTaps;
-  if (n.op == "Gemm") {
-    if (x.size() != 2 || w.size() != 2 || attr_int(n, "transA", 0) != 0 || attr_float(n, "alpha", 1) != 1) return false;
-    const bool tb = attr_int(n, "transB", 0) != 0;
-    const int64_t nn = tb ? w[0] : w[1], k = tb ? w[1] : w[0];
-    if (k > kMaxTaps) return false;
-    if (has_bias && (attr_float(n, "beta", 1) != 1 || g_.tensor(n.inputs[2]).elements() != nn)) return false;
-    // C must be one value per output unit ([N] or [1, N]), not a full matrix.
-    if (has_bias && g_.tensor(n.inputs[2]).shape.back() != nn) return false;
-    return true;
-  }
-  if (x.size() != 3 && x.size() != 4) return false;
-  return ir::shape_elements(ir::Shape(w.begin() + 1, w.end())) <= kMaxTaps;
+  if (!int8_layer_shape_ok(g_, n) || !activations_ok(n) || !is_f32(n.inputs[1])) return false;
+  return n.inputs.size() < 3 || n.inputs[2] == ir::kNoTensor || is_f32(n.inputs[2]);
 }
 
 // Int8 (TFLite's int8 layers) or, with s16, int16 activations with int8 weights and
 // an int64 bias (TFLite's 16x8 layers).
 void Quantizer::quantize_layer(ir::Node n, bool s16) {
-  if (n.op == "MatMul") {  // A (M, K) times constant B (K, N): Gemm with transB = 0, transposed below
-    n.op = "Gemm";
-    n.attrs.clear();
-  }
-  const bool gemm = n.op == "Gemm";
   const ir::TensorId xq = s16 ? int16_input(n.inputs[0], n.name) : int8_input(n.inputs[0], n.name);
   const float in_scale = g_.tensor(xq).quant.scale[0];
 
   // Weights: (channels, taps) after transposing a Gemm's B when transB = 0.
-  const ir::Tensor& wt = g_.tensor(n.inputs[1]);
-  std::vector<double> w = ir::data_as_double(wt);
-  ir::Shape wshape = wt.shape;
-  const std::string wname = wt.name;
-  if (gemm && attr_int(n, "transB", 0) == 0) {
-    const int64_t k = wshape[0], nn = wshape[1];
-    std::vector<double> t(w.size());
-    for (int64_t i = 0; i < k; ++i)
-      for (int64_t j = 0; j < nn; ++j) t[static_cast<size_t>(j * k + i)] = w[static_cast<size_t>(i * nn + j)];
-    w = std::move(t);
-    wshape = {nn, k};
-    n.attrs["transB"] = int64_t{1};
-  }
+  const std::string wname = g_.tensor(n.inputs[1]).name;
+  ChannelMajorWeights cw = channel_major_weights(n, g_.tensor(n.inputs[1]));
+  const std::vector<double>& w = cw.values;
+  const ir::Shape& wshape = cw.shape;
   const int64_t channels = wshape[0];
   const int64_t taps = ir::shape_elements(wshape) / std::max<int64_t>(1, channels);
   ir::QuantParams wq;
@@ -294,26 +245,6 @@ bool Quantizer::softmax_eligible(const ir::Node& n) const {
   if (axis < 0 || axis >= rank) return false;
   const int64_t len = coerce_2d ? ir::shape_elements(ir::Shape(x.begin() + axis, x.end())) : x[static_cast<size_t>(axis)];
   return len <= 32768;
-}
-
-// An average pool whose every window holds the same count (no ceil_mode, no
-// auto_pad other than VALID, no padding unless it counts): its int8 form may
-// requantize to the output's calibrated range, finer than the input's.
-bool Quantizer::uniform_average(const ir::Node& n) const {
-  if (n.op == "GlobalAveragePool") return true;
-  if (n.op != "AveragePool" || attr_int(n, "ceil_mode", 0) != 0) return false;
-  if (const auto it = n.attrs.find("auto_pad"); it != n.attrs.end()) {
-    const std::string* s = std::get_if<std::string>(&it->second);
-    if (!s || (*s != "NOTSET" && *s != "VALID")) return false;
-  }
-  if (attr_int(n, "count_include_pad", 0) != 0) return true;
-  if (const auto it = n.attrs.find("pads"); it != n.attrs.end()) {
-    const auto* p = std::get_if<std::vector<int64_t>>(&it->second);
-    if (!p) return false;
-    for (int64_t v : *p)
-      if (v != 0) return false;
-  }
-  return true;
 }
 
 // Add of two float tensors of the same shape that are int8 already or have a

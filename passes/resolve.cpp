@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/ir/tensor_data.h"
 #include "compiler/ops/registry.h"
 #include "compiler/support/error.h"
 
@@ -10,6 +11,26 @@ namespace mote::passes {
 namespace {
 
 constexpr int64_t kMaxTensorBytes = int64_t{1} << 31;
+
+// A folded DequantizeLinear of int8 data leaves its scale and zero point on the
+// float constant it becomes: pass fold-qdq recovers the exact int8 weights of a
+// QDQ model from them (the float values are scale * (q - zero_point)).
+void keep_int8_params(ir::Graph& g, const ir::Node& n) {
+  if (n.op != "DequantizeLinear" || g.tensor(n.inputs[0]).dtype != ir::DType::kI8) return;
+  const ir::Tensor& x = g.tensor(n.inputs[0]);
+  ir::QuantParams qp;
+  for (double s : ir::data_as_double(g.tensor(n.inputs[1]))) qp.scale.push_back(static_cast<float>(s));
+  const bool has_zp = n.inputs.size() > 2 && n.inputs[2] != ir::kNoTensor;
+  for (int64_t z : has_zp ? ir::data_as_int(g.tensor(n.inputs[2])) : std::vector<int64_t>(qp.scale.size(), 0))
+    qp.zero_point.push_back(static_cast<int32_t>(z));
+  if (qp.scale.size() > 1) {
+    const auto it = n.attrs.find("axis");
+    const int64_t* a = it == n.attrs.end() ? nullptr : std::get_if<int64_t>(&it->second);
+    const int64_t axis = a ? *a : 1;
+    qp.axis = static_cast<int32_t>(axis < 0 ? axis + static_cast<int64_t>(x.shape.size()) : axis);
+  }
+  g.tensor(n.outputs[0]).quant = std::move(qp);
+}
 
 // Returns an empty string on success, or the reason the node cannot be compiled.
 std::string resolve_node(ir::Graph& g, size_t index, bool& folded) {
@@ -47,6 +68,7 @@ std::string resolve_node(ir::Graph& g, size_t index, bool& folded) {
     if (def->fold(g, n, data) && data.size() == n.outputs.size()) {
       for (size_t i = 0; i < n.outputs.size(); ++i)
         if (n.outputs[i] != ir::kNoTensor) g.tensor(n.outputs[i]).data = std::move(data[i]);
+      keep_int8_params(g, n);
       folded = true;
     }
   }

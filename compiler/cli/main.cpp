@@ -215,10 +215,13 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   QuantArgs vq;
   add_quantize(verify, vq);
-  verify->add_option("--min-snr", vo.min_snr_db, "with --quantize: the least SNR in dB of each output over the data sets")
-      ->capture_default_str();
+  CLI::Option* min_snr =
+      verify->add_option("--min-snr", vo.min_snr_db,
+                         "the least SNR in dB of each output over the data sets (with --quantize; alone it replaces "
+                         "atol/rtol, e.g. for a QDQ model run on int8 kernels)")
+          ->capture_default_str();
   verify->add_option("--min-top1", vo.min_top1,
-                     "with --quantize: the least top-1 agreement (0..1) of class outputs ([1, C] or [C])")
+                     "with --quantize or --min-snr: the least top-1 agreement (0..1) of class outputs ([1, C] or [C])")
       ->capture_default_str();
   verify->add_flag("--per-layer", vo.per_layer,
                    "with --quantize int8 (host only): each tensor's int8-vs-float SNR, max error and scale; the worst layer");
@@ -283,6 +286,7 @@ int main(int argc, char** argv) {
       if (vo.data_dir.empty()) vo.data_dir = std::filesystem::path(vo.compile.model_path).parent_path().string();
       if (vo.data_dir.empty()) vo.data_dir = ".";
       vo.build.sanitize = !no_sanitize;
+      vo.snr_bar = min_snr->count() > 0;
       if (vo.per_layer && !vo.compile.target.host)  // before calibrating
         throw Refusal(fmt::format("--per-layer runs on the host only, not on '{}': drop --target", vo.compile.target.name));
       apply_quantize(vo.compile, vq);

@@ -49,7 +49,10 @@ struct Accuracy {
 };
 
 // Quantized builds, and int8 C APIs, are judged by SNR and top-1, not atol/rtol.
-bool accuracy_mode(const VerifyOptions& opts) { return opts.compile.quantize || opts.compile.io_int8; }
+// --min-snr without --quantize asks for the same (a QDQ model on the integer kernels).
+bool accuracy_mode(const VerifyOptions& opts) {
+  return opts.compile.quantize || opts.compile.io_int8 || opts.snr_bar;
+}
 
 double snr_db(double signal, double noise) {
   if (noise == 0) return INFINITY;
@@ -258,8 +261,9 @@ int verify(const VerifyOptions& opts) {
       ok = ok && out_ok;
       parts.push_back(part);
     }
-    fmt::print("verify: {}: {} on {} (int8{}): {}/{} data sets ran; {}\n", totals.model, ok ? "PASS" : "FAIL",
-               opts.compile.target.name, opts.compile.io_int8 ? ", int8 C API" : "", totals.passed, totals.sets, fmt::join(parts, "; "));
+    fmt::print("verify: {}: {} on {} ({}{}): {}/{} data sets ran; {}\n", totals.model, ok ? "PASS" : "FAIL",
+               opts.compile.target.name, opts.compile.quantize ? "int8" : "SNR",
+               opts.compile.io_int8 ? ", int8 C API" : "", totals.passed, totals.sets, fmt::join(parts, "; "));
     return ok ? support::kExitOk : support::kExitVerifyFailed;
   }
   const bool ok = totals.passed == totals.sets;

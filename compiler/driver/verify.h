@@ -21,6 +21,10 @@ struct VerifyOptions {
   // top-1 agreement.
   double min_snr_db = 20;
   double min_top1 = 0;
+  // --min-snr given without --quantize: the same SNR and top-1 bars for a plain
+  // build (a QDQ model whose pattern fold-qdq put on the int8 kernels rounds
+  // differently from onnxruntime's float-between-Q/DQ reference).
+  bool snr_bar = false;
   BuildOptions build;
   std::vector<std::string> bind_inputs;  // graph inputs compiled as constants from each data set
   std::string toolchain = "gcc";  // for Cortex-M targets: gcc or clang
