@@ -8,6 +8,7 @@
 #include "passes/dead_code.h"
 #include "passes/eliminate_identity.h"
 #include "passes/expose_intermediates.h"
+#include "passes/fold_batch_norm.h"
 #include "passes/fuse_activation.h"
 #include "passes/quantize_int8.h"
 #include "passes/resolve.h"
@@ -15,8 +16,9 @@
 namespace mote::passes {
 
 const std::vector<std::string>& pass_names() {
-  static const std::vector<std::string> names = {"dce",           "resolve",         "eliminate-identity", "dce-2",
-                                                 "fuse-activation", "quantize-int8", "plan-memory"};
+  static const std::vector<std::string> names = {"dce",           "resolve",         "eliminate-identity",
+                                                 "dce-2",         "fold-batch-norm", "fuse-activation",
+                                                 "quantize-int8", "plan-memory"};
   return names;
 }
 
@@ -29,6 +31,8 @@ MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
       [&] { resolve(g); },
       [&] { eliminate_identity(g); },
       [&] { eliminate_dead_code(g); },
+      // Before fusion, so Gemm→BN→Relu becomes Gemm→Relu and fuses.
+      [&] { fold_batch_norm(g); },
       [&] { fuse_activation(g); },
       opts.quantize ? std::function<void()>([&] {
         if (opts.expose_before_quantize) expose_intermediates(g);
