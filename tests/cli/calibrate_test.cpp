@@ -12,6 +12,7 @@
 #include "compiler/driver/test_data.h"
 #include "compiler/support/files.h"
 #include "frontend/tensor_proto.h"
+#include "../unit/npy_bytes.h"
 #include "run_mote.h"
 
 using namespace mote;
@@ -71,28 +72,6 @@ TEST_CASE("calibrate observes the inputs and onnxruntime's outputs", "[cli][cali
 
 namespace {
 
-// A .npy file written byte by byte as NumPy's format spec describes it, so the
-// reader is checked against the format and not against itself.
-std::string npy(const std::string& descr, const std::vector<int64_t>& shape, const std::string& payload,
-                bool fortran = false, int version = 1) {
-  std::string dims;
-  for (int64_t d : shape) dims += std::to_string(d) + ", ";
-  if (!shape.empty()) dims.resize(dims.size() - (shape.size() == 1 ? 1 : 2));  // "(3, 64)" but "(3,)"
-  std::string header = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") +
-                       ", 'shape': (" + dims + "), }";
-  const size_t prefix = version == 1 ? 10 : 12;
-  while ((prefix + header.size() + 1) % 64 != 0) header += ' ';
-  header += '\n';
-  std::string out = "\x93NUMPY";
-  out += static_cast<char>(version);
-  out += '\0';
-  const size_t n = header.size();
-  out += static_cast<char>(n & 0xff);
-  out += static_cast<char>((n >> 8) & 0xff);
-  if (version != 1) out += std::string("\0\0", 2);
-  return out + header + payload;
-}
-
 // The float32 bytes of the model's data sets, in order.
 std::string input_bytes(const std::vector<driver::DataSet>& sets) {
   std::string bytes;
@@ -144,20 +123,21 @@ TEST_CASE("calibrate reads .npy batches and samples: the same ranges as the .pb 
   SECTION("one batch [3, 64], format v1, float32") {
     const std::string dir = (fs::path(tmp.path()) / "batch").string();
     fs::create_directories(dir);
-    support::write_file(dir + "/x.npy", npy("<f4", {3, 64}, x));
+    support::write_file(dir + "/x.npy", test::npy_bytes("<f4", {3, 64}, x));
     same_as_pb(dir);
   }
   SECTION("one batch [3, 1, 64], format v2, float64") {
     const std::string dir = (fs::path(tmp.path()) / "stacked").string();
     fs::create_directories(dir);
-    support::write_file(dir + "/x.npy", npy("<f8", {3, 1, 64}, as_f64(x), false, 2));
+    support::write_file(dir + "/x.npy", test::npy_bytes("<f8", {3, 1, 64}, as_f64(x), false, 2));
     same_as_pb(dir);
   }
   SECTION("three samples [1, 64], format v3") {
     const std::string dir = (fs::path(tmp.path()) / "samples").string();
     fs::create_directories(dir);
     for (int i = 0; i < 3; ++i)
-      support::write_file(dir + "/s" + std::to_string(i) + ".npy", npy("<f4", {1, 64}, x.substr(i * 256, 256), false, 3));
+      support::write_file(dir + "/s" + std::to_string(i) + ".npy",
+                          test::npy_bytes("<f4", {1, 64}, x.substr(i * 256, 256), false, 3));
     same_as_pb(dir);
   }
 }
@@ -165,7 +145,7 @@ TEST_CASE("calibrate reads .npy batches and samples: the same ranges as the .pb 
 TEST_CASE("verify --quantize int8 calibrates on a .npy batch", "[cli][calibration][npy]") {
   const std::string x = input_bytes(driver::find_data_sets(kDigits));
   support::TempDir tmp("npy_verify");
-  support::write_file(tmp.path() + "/x.npy", npy("<f4", {3, 64}, x));
+  support::write_file(tmp.path() + "/x.npy", test::npy_bytes("<f4", {3, 64}, x));
   const test::Run r = test::run_mote({"verify", kDigits, "--quantize", "int8", "--calibrate", tmp.path()});
   INFO(r.output);
   CHECK(r.code == 0);
@@ -181,14 +161,14 @@ TEST_CASE("calibrate refuses a bad .npy with exit 2, naming the file and the rea
     const char* message;
   };
   const std::vector<Bad> bad = {
-      {"Fortran order", npy("<f4", {2, 64}, x, true), "Fortran order"},
-      {"big-endian", npy(">f4", {2, 64}, x), "dtype '>f4'"},
-      {"complex", npy("<c8", {1, 64}, x), "dtype '<c8'"},
-      {"truncated data", npy("<f4", {2, 64}, x.substr(0, 300)), "truncated"},
-      {"truncated header", npy("<f4", {2, 64}, x).substr(0, 40), "truncated header"},
+      {"Fortran order", test::npy_bytes("<f4", {2, 64}, x, true), "Fortran order"},
+      {"big-endian", test::npy_bytes(">f4", {2, 64}, x), "dtype '>f4'"},
+      {"complex", test::npy_bytes("<c8", {1, 64}, x), "dtype '<c8'"},
+      {"truncated data", test::npy_bytes("<f4", {2, 64}, x.substr(0, 300)), "truncated"},
+      {"truncated header", test::npy_bytes("<f4", {2, 64}, x).substr(0, 40), "truncated header"},
       {"not npy", std::string("PK\x03\x04 a zip file, not an array"), "magic"},
-      {"wrong shape", npy("<f4", {2, 32}, x.substr(0, 256)), "fits neither input 'input' (1x64) nor a batch Nx64"},
-      {"no samples", npy("<f4", {0, 64}, ""), "no samples"},
+      {"wrong shape", test::npy_bytes("<f4", {2, 32}, x.substr(0, 256)), "fits neither input 'input' (1x64) nor a batch Nx64"},
+      {"no samples", test::npy_bytes("<f4", {0, 64}, ""), "no samples"},
   };
   support::TempDir tmp("npy_bad");
   for (const Bad& b : bad) {
