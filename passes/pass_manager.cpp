@@ -8,6 +8,7 @@
 #include "passes/dead_code.h"
 #include "passes/eliminate_identity.h"
 #include "passes/expose_intermediates.h"
+#include "passes/fold_batch_norm.h"
 #include "passes/fold_qdq.h"
 #include "passes/fuse_activation.h"
 #include "passes/int8_io.h"
@@ -19,7 +20,7 @@ namespace mote::passes {
 
 const std::vector<std::string>& pass_names() {
   static const std::vector<std::string> names = {
-      "dce",      "resolve",           "eliminate-identity", "dce-2",   "fuse-activation",
+      "dce",      "resolve",           "eliminate-identity", "dce-2",   "fold-batch-norm", "fuse-activation",
       "fold-qdq", "qoperator-to-int8", "quantize-int8",      "int8-io", "plan-memory"};
   return names;
 }
@@ -33,6 +34,8 @@ MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
       [&] { resolve(g); },
       [&] { eliminate_identity(g); },
       [&] { eliminate_dead_code(g); },
+      // Before fusion, so Gemm→BN→Relu becomes Gemm→Relu and fuses.
+      [&] { fold_batch_norm(g); },
       [&] { fuse_activation(g); },
       // After fusion, so a QDQ model's Conv+Relu folds into one int8 layer with its clamp.
       [&] { fold_qdq(g); },

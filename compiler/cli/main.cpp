@@ -80,7 +80,10 @@ struct QuantArgs {
 
 void add_quantize(CLI::App* cmd, QuantArgs& q) {
   cmd->add_option("--quantize", q.quantize, "int8: post-training quantization of Conv/Gemm (needs --calibrate)");
-  cmd->add_option("--calibrate", q.calibrate, "representative inputs for --quantize (test_data_set_* folders or .pb files)");
+  cmd->add_option("--calibrate", q.calibrate,
+                  "representative inputs for --quantize: test_data_set_* folders, .pb files, or .npy files (one "
+                  "sample, or a batch N x the input's shape without its leading 1; <input name>.npy for several "
+                  "inputs)");
   cmd->add_option("--calibration-method", q.method, "minmax or percentile (99.99%)")->capture_default_str();
   cmd->add_option("--keep-float", q.keep_float, "with --quantize: this node (by name) stays float (repeatable)");
   cmd->add_option("--int16", q.int16,
@@ -234,7 +237,9 @@ int main(int argc, char** argv) {
       "calibrate", "run the float model on representative inputs: every tensor's range and int8 scale/zero point");
   add_common(calibrate_cmd, calc);
   calibrate_cmd->add_option("--data", calo.data_dir,
-                            "representative inputs: test_data_set_*/input_N.pb folders, or *.pb files (one input each)")
+                            "representative inputs: test_data_set_*/input_N.pb folders, *.pb files (one input each), or *.npy files: "
+                            "one sample, or a batch N x the input's shape without its leading 1 (several inputs: "
+                            "<input name>.npy each, the same N)")
       ->required();
   calibrate_cmd->add_option("--method", cal_method, "minmax, or percentile (clips rare outliers)")->capture_default_str();
   calibrate_cmd->add_option("--percentile", calo.percentile, "for --method percentile: the share of values kept, in (50, 100]")

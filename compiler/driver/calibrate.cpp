@@ -7,42 +7,17 @@
 
 #include <fmt/format.h>
 
+#include "compiler/driver/calibration_inputs.h"
 #include "compiler/driver/host_build.h"
-#include "compiler/driver/test_data.h"
 #include "compiler/support/error.h"
 #include "compiler/support/files.h"
 #include "compiler/support/process.h"
-#include "frontend/tensor_proto.h"
 
 namespace mote::driver {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-// Each element: the input files of one run.
-std::vector<std::vector<std::string>> find_inputs(const std::string& dir) {
-  std::vector<std::vector<std::string>> runs;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) throw support::Refusal(fmt::format("{}: no such calibration directory", dir));
-  bool has_sets = false;
-  for (const auto& e : fs::directory_iterator(dir, ec))
-    has_sets = has_sets || (e.is_directory() && e.path().filename().string().rfind("test_data_set_", 0) == 0) ||
-               e.path().filename() == "input_0.pb";
-  if (has_sets) {
-    for (const DataSet& s : find_data_sets(dir))
-      if (!s.inputs.empty()) runs.push_back(s.inputs);
-  } else {
-    std::vector<std::string> files;
-    for (const auto& e : fs::directory_iterator(dir, ec))
-      if (e.is_regular_file() && e.path().extension() == ".pb") files.push_back(e.path().string());
-    std::sort(files.begin(), files.end());
-    for (const std::string& f : files) runs.push_back({f});
-  }
-  if (runs.empty())
-    throw support::Refusal(fmt::format("{}: no calibration inputs (expected test_data_set_*/input_N.pb or *.pb files)", dir));
-  return runs;
-}
 
 std::vector<uint8_t> read_bytes(const std::string& path) {
   const std::string s = support::read_text(path);
@@ -52,8 +27,6 @@ std::vector<uint8_t> read_bytes(const std::string& path) {
 }  // namespace
 
 Calibration calibrate(const CalibrateOptions& opts) {
-  const std::vector<std::vector<std::string>> runs = find_inputs(opts.data_dir);
-
   CompileOptions co = opts.compile;
   co.symbol = "model";
   co.target = target::host_target();
@@ -61,6 +34,7 @@ Calibration calibrate(const CalibrateOptions& opts) {
   co.quantize.reset();  // ranges are taken on the float model
   const CompileResult r = compile(co);
   const ir::Graph& g = r.graph;
+  const std::vector<CalibrationRun> runs = find_calibration_runs(opts.data_dir, g);
 
   Calibration cal;
   cal.model = g.name;
@@ -89,30 +63,21 @@ Calibration calibrate(const CalibrateOptions& opts) {
   if (!b.ok) throw support::InternalError(fmt::format("{}: the calibration build failed:\n{}", g.name, b.log));
 
   for (size_t run = 0; run < runs.size(); ++run) {
-    const std::vector<std::string>& files = runs[run];
-    if (files.size() != g.inputs.size())
-      throw support::Refusal(fmt::format("{}: {} input files, the model has {} inputs", fs::path(files[0]).parent_path().string(),
-                                         files.size(), g.inputs.size()));
+    const CalibrationRun& in = runs[run];
     const std::string dir = (fs::path(tmp.path()) / "run").string();
     fs::remove_all(dir);
     fs::create_directories(dir);
     std::vector<std::string> argv = {b.executable};
-    for (size_t i = 0; i < files.size(); ++i) {
-      const ir::Tensor t = frontend::read_tensor_file(files[i]);
-      const ir::Tensor& want = g.tensor(g.inputs[i]);
-      if (t.dtype != want.dtype || t.elements() != want.elements())
-        throw support::Refusal(fmt::format("{}: {} {} does not match input '{}' ({} {})", files[i], ir::dtype_name(t.dtype),
-                                           ir::shape_str(t.shape), want.name, ir::dtype_name(want.dtype),
-                                           ir::shape_str(want.shape)));
-      const std::string in = (fs::path(dir) / fmt::format("in_{}.bin", i)).string();
-      support::write_file(in, std::string(t.data->begin(), t.data->end()));
-      argv.push_back(in);
+    for (size_t i = 0; i < in.inputs.size(); ++i) {
+      const std::string file = (fs::path(dir) / fmt::format("in_{}.bin", i)).string();
+      support::write_file(file, std::string(in.inputs[i].begin(), in.inputs[i].end()));
+      argv.push_back(file);
     }
     argv.push_back("--");
     for (size_t i = 0; i < g.outputs.size(); ++i) argv.push_back((fs::path(dir) / fmt::format("out_{}.bin", i)).string());
     const support::ProcessResult p = support::run_process(argv, opts.run_timeout_seconds, dir);
     if (!p.exited || p.exit_code != 0)
-      throw support::InternalError(fmt::format("{}: the calibration build crashed on {} ({})\n{}", g.name, files[0],
+      throw support::InternalError(fmt::format("{}: the calibration build crashed on {} ({})\n{}", g.name, in.source,
                                                support::describe(p, opts.run_timeout_seconds), p.output));
     size_t k = 0;
     auto feed = [&](const std::string& path) {

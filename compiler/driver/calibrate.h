@@ -13,7 +13,8 @@ namespace mote::driver {
 struct CalibrateOptions {
   CompileOptions compile;
   // test_data_set_*/input_N.pb folders (outputs, if any, are ignored), one such set,
-  // or a folder of loose .pb files each holding the input of a one-input model.
+  // loose .pb files (one-input models) or .npy samples and batches: see
+  // calibration_inputs.h.
   std::string data_dir;
   quant::CalibrationMethod method = quant::CalibrationMethod::kMinMax;
   double percentile = 99.99;

@@ -5,13 +5,18 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 
 #include "compiler/driver/calibrate.h"
 #include "compiler/driver/test_data.h"
+#include "compiler/support/files.h"
 #include "frontend/tensor_proto.h"
+#include "../unit/npy_bytes.h"
+#include "run_mote.h"
 
 using namespace mote;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -63,4 +68,124 @@ TEST_CASE("calibrate observes the inputs and onnxruntime's outputs", "[cli][cali
       CHECK(s.range.hi >= 0.0f);
     }
   }
+}
+
+namespace {
+
+// The float32 bytes of the model's data sets, in order.
+std::string input_bytes(const std::vector<driver::DataSet>& sets) {
+  std::string bytes;
+  for (const driver::DataSet& s : sets) {
+    const ir::Tensor t = frontend::read_tensor_file(s.inputs.at(0));
+    bytes.append(t.data->begin(), t.data->end());
+  }
+  return bytes;
+}
+
+std::string as_f64(const std::string& f32) {
+  std::string out;
+  for (size_t i = 0; i + 4 <= f32.size(); i += 4) {
+    float f;
+    std::memcpy(&f, f32.data() + i, 4);
+    const double d = f;
+    out.append(reinterpret_cast<const char*>(&d), 8);
+  }
+  return out;
+}
+
+const std::string kDigits = std::string(MOTE_MODELS_DIR) + "/digits_mlp";
+
+}  // namespace
+
+TEST_CASE("calibrate reads .npy batches and samples: the same ranges as the .pb data sets", "[cli][calibration][npy]") {
+  const std::vector<driver::DataSet> sets = driver::find_data_sets(kDigits);
+  REQUIRE(sets.size() == 3);
+  const std::string x = input_bytes(sets);
+  REQUIRE(x.size() == 3 * 64 * 4);
+  driver::CalibrateOptions o;
+  o.compile.model_path = kDigits + "/model.onnx";
+  o.progress = false;
+  o.data_dir = kDigits;
+  const driver::Calibration want = driver::calibrate(o);
+
+  support::TempDir tmp("npy_calibration");
+  auto same_as_pb = [&](const std::string& dir) {
+    o.data_dir = dir;
+    const driver::Calibration got = driver::calibrate(o);
+    CHECK(got.inputs_used == 3);
+    REQUIRE(got.tensors.size() == want.tensors.size());
+    for (size_t i = 0; i < got.tensors.size(); ++i) {
+      INFO(got.tensors[i].name);
+      CHECK(got.tensors[i].observed.min() == want.tensors[i].observed.min());
+      CHECK(got.tensors[i].observed.max() == want.tensors[i].observed.max());
+    }
+  };
+  SECTION("one batch [3, 64], format v1, float32") {
+    const std::string dir = (fs::path(tmp.path()) / "batch").string();
+    fs::create_directories(dir);
+    support::write_file(dir + "/x.npy", test::npy_bytes("<f4", {3, 64}, x));
+    same_as_pb(dir);
+  }
+  SECTION("one batch [3, 1, 64], format v2, float64") {
+    const std::string dir = (fs::path(tmp.path()) / "stacked").string();
+    fs::create_directories(dir);
+    support::write_file(dir + "/x.npy", test::npy_bytes("<f8", {3, 1, 64}, as_f64(x), false, 2));
+    same_as_pb(dir);
+  }
+  SECTION("three samples [1, 64], format v3") {
+    const std::string dir = (fs::path(tmp.path()) / "samples").string();
+    fs::create_directories(dir);
+    for (int i = 0; i < 3; ++i)
+      support::write_file(dir + "/s" + std::to_string(i) + ".npy",
+                          test::npy_bytes("<f4", {1, 64}, x.substr(i * 256, 256), false, 3));
+    same_as_pb(dir);
+  }
+}
+
+TEST_CASE("verify --quantize int8 calibrates on a .npy batch", "[cli][calibration][npy]") {
+  const std::string x = input_bytes(driver::find_data_sets(kDigits));
+  support::TempDir tmp("npy_verify");
+  support::write_file(tmp.path() + "/x.npy", test::npy_bytes("<f4", {3, 64}, x));
+  const test::Run r = test::run_mote({"verify", kDigits, "--quantize", "int8", "--calibrate", tmp.path()});
+  INFO(r.output);
+  CHECK(r.code == 0);
+  CHECK(r.output.find("on 3 inputs from " + tmp.path()) != std::string::npos);
+  CHECK(r.output.find("PASS") != std::string::npos);
+}
+
+TEST_CASE("calibrate refuses a bad .npy with exit 2, naming the file and the reason", "[cli][calibration][npy]") {
+  const std::string x = input_bytes(driver::find_data_sets(kDigits)).substr(0, 2 * 256);
+  struct Bad {
+    const char* why;
+    std::string bytes;
+    const char* message;
+  };
+  const std::vector<Bad> bad = {
+      {"Fortran order", test::npy_bytes("<f4", {2, 64}, x, true), "Fortran order"},
+      {"big-endian", test::npy_bytes(">f4", {2, 64}, x), "dtype '>f4'"},
+      {"complex", test::npy_bytes("<c8", {1, 64}, x), "dtype '<c8'"},
+      {"truncated data", test::npy_bytes("<f4", {2, 64}, x.substr(0, 300)), "truncated"},
+      {"truncated header", test::npy_bytes("<f4", {2, 64}, x).substr(0, 40), "truncated header"},
+      {"not npy", std::string("PK\x03\x04 a zip file, not an array"), "magic"},
+      {"wrong shape", test::npy_bytes("<f4", {2, 32}, x.substr(0, 256)), "fits neither input 'input' (1x64) nor a batch Nx64"},
+      {"no samples", test::npy_bytes("<f4", {0, 64}, ""), "no samples"},
+  };
+  support::TempDir tmp("npy_bad");
+  for (const Bad& b : bad) {
+    INFO(b.why);
+    const std::string dir = (fs::path(tmp.path()) / b.why).string();
+    fs::create_directories(dir);
+    const std::string file = dir + "/data.npy";
+    support::write_file(file, b.bytes);
+    const test::Run r = test::run_mote({"calibrate", kDigits, "--data", dir});
+    INFO(r.output);
+    CHECK(r.code == 2);
+    CHECK(r.output.find(file) != std::string::npos);
+    CHECK(r.output.find(b.message) != std::string::npos);
+  }
+  // The same refusal through verify --quantize int8.
+  const std::string dir = (fs::path(tmp.path()) / "Fortran order").string();
+  const test::Run r = test::run_mote({"verify", kDigits, "--quantize", "int8", "--calibrate", dir});
+  CHECK(r.code == 2);
+  CHECK(r.output.find("Fortran order") != std::string::npos);
 }
