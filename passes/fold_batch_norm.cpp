@@ -10,20 +10,7 @@ namespace mote::passes {
 
 namespace {
 
-double attr_float(const ir::Node& n, const char* name, double dflt) {
-  const auto it = n.attrs.find(name);
-  if (it == n.attrs.end()) return dflt;
-  if (const double* d = std::get_if<double>(&it->second)) return *d;
-  if (const int64_t* i = std::get_if<int64_t>(&it->second)) return static_cast<double>(*i);
-  return std::nan("");
-}
 
-int64_t attr_int(const ir::Node& n, const char* name, int64_t dflt) {
-  const auto it = n.attrs.find(name);
-  if (it == n.attrs.end()) return dflt;
-  if (const int64_t* i = std::get_if<int64_t>(&it->second)) return *i;
-  return -1;
-}
 
 bool is_float(ir::DType t) { return t == ir::DType::kF32 || t == ir::DType::kF64; }
 
@@ -77,14 +64,14 @@ class Folder {
   // An inference BatchNormalization with constant parameters, as s * x + t per channel.
   bool affine_of(const ir::Node& bn, Affine& a) const {
     if (bn.op != "BatchNormalization" || bn.inputs.size() != 5 || bn.outputs.empty()) return false;
-    if (attr_int(bn, "training_mode", 0) != 0 || attr_int(bn, "spatial", 1) != 1) return false;
+    if (ir::attr_int(bn.attrs, "training_mode", 0) != 0 || ir::attr_int(bn.attrs, "spatial", 1) != 1) return false;
     for (size_t i = 1; i < bn.outputs.size(); ++i)
       if (bn.outputs[i] != ir::kNoTensor) return false;
     const ir::Tensor& x = g_.tensor(bn.inputs[0]);
     if (!is_float(x.dtype) || x.shape.size() < 2) return false;
     for (size_t i = 1; i < 5; ++i)
       if (!const_float(bn.inputs[i], x.dtype) || g_.tensor(bn.inputs[i]).shape != ir::Shape{x.shape[1]}) return false;
-    const double eps = attr_float(bn, "epsilon", 1e-5);
+    const double eps = ir::attr_float(bn.attrs, "epsilon", 1e-5);
     if (!std::isfinite(eps)) return false;
     // ONNX stores epsilon as a float; the kernels and onnxruntime add that float.
     const double epsf = static_cast<double>(static_cast<float>(eps));
@@ -144,12 +131,12 @@ class Folder {
     const ir::DType dt = g_.tensor(n.outputs[0]).dtype;
     if (n.inputs.size() < 2 || !const_float(n.inputs[1], dt)) return false;
     if (has_input(n, 2) && !const_float(n.inputs[2], dt)) return false;
-    const double alpha = attr_float(n, "alpha", 1.0), beta = attr_float(n, "beta", 1.0);
+    const double alpha = ir::attr_float(n.attrs, "alpha", 1.0), beta = ir::attr_float(n.attrs, "beta", 1.0);
     if (!std::isfinite(alpha) || !std::isfinite(beta)) return false;
     const ir::Shape& y = g_.tensor(n.outputs[0]).shape;
     const ir::Tensor& bt = g_.tensor(n.inputs[1]);
     if (y.size() != 2 || bt.shape.size() != 2 || static_cast<size_t>(y[1]) != a.s.size()) return false;
-    const bool tb = attr_int(n, "transB", 0) != 0;
+    const bool tb = ir::attr_int(n.attrs, "transB", 0) != 0;
     const int64_t rows = y[0], cols = y[1];
     std::vector<double> w = ir::data_as_double(bt);
     const int64_t bcols = bt.shape[1];

@@ -7,20 +7,7 @@
 
 namespace mote::passes {
 
-int64_t attr_int(const ir::Node& n, const char* name, int64_t dflt) {
-  const auto it = n.attrs.find(name);
-  if (it == n.attrs.end()) return dflt;
-  if (const int64_t* i = std::get_if<int64_t>(&it->second)) return *i;
-  return -1;
-}
 
-double attr_float(const ir::Node& n, const char* name, double dflt) {
-  const auto it = n.attrs.find(name);
-  if (it == n.attrs.end()) return dflt;
-  if (const double* d = std::get_if<double>(&it->second)) return *d;
-  if (const int64_t* i = std::get_if<int64_t>(&it->second)) return static_cast<double>(*i);
-  return std::nan("");
-}
 
 bool int8_layer_shape_ok(const ir::Graph& g, const ir::Node& n) {
   if (n.op != "Gemm" && n.op != "Conv" && n.op != "MatMul") return false;
@@ -33,11 +20,13 @@ bool int8_layer_shape_ok(const ir::Graph& g, const ir::Node& n) {
   if (n.op == "MatMul")  // 2-D by a constant matrix only: it becomes an int8 Gemm
     return n.inputs.size() == 2 && x.size() == 2 && w.size() == 2 && w[0] <= kMaxInt8Taps;
   if (n.op == "Gemm") {
-    if (x.size() != 2 || w.size() != 2 || attr_int(n, "transA", 0) != 0 || attr_float(n, "alpha", 1) != 1) return false;
-    const bool tb = attr_int(n, "transB", 0) != 0;
+    if (x.size() != 2 || w.size() != 2 || ir::attr_int(n.attrs, "transA", 0) != 0 ||
+        ir::attr_float(n.attrs, "alpha", 1) != 1)
+      return false;
+    const bool tb = ir::attr_int(n.attrs, "transB", 0) != 0;
     const int64_t nn = tb ? w[0] : w[1], k = tb ? w[1] : w[0];
     if (k > kMaxInt8Taps) return false;
-    if (has_bias && (attr_float(n, "beta", 1) != 1 || g.tensor(n.inputs[2]).elements() != nn)) return false;
+    if (has_bias && (ir::attr_float(n.attrs, "beta", 1) != 1 || g.tensor(n.inputs[2]).elements() != nn)) return false;
     // C must be one value per output unit ([N] or [1, N]), not a full matrix.
     if (has_bias && g.tensor(n.inputs[2]).shape.back() != nn) return false;
     return true;
@@ -48,12 +37,12 @@ bool int8_layer_shape_ok(const ir::Graph& g, const ir::Node& n) {
 
 bool uniform_average(const ir::Node& n) {
   if (n.op == "GlobalAveragePool") return true;
-  if (n.op != "AveragePool" || attr_int(n, "ceil_mode", 0) != 0) return false;
+  if (n.op != "AveragePool" || ir::attr_int(n.attrs, "ceil_mode", 0) != 0) return false;
   if (const auto it = n.attrs.find("auto_pad"); it != n.attrs.end()) {
     const std::string* s = std::get_if<std::string>(&it->second);
     if (!s || (*s != "NOTSET" && *s != "VALID")) return false;
   }
-  if (attr_int(n, "count_include_pad", 0) != 0) return true;
+  if (ir::attr_int(n.attrs, "count_include_pad", 0) != 0) return true;
   if (const auto it = n.attrs.find("pads"); it != n.attrs.end()) {
     const auto* p = std::get_if<std::vector<int64_t>>(&it->second);
     if (!p) return false;
@@ -71,7 +60,7 @@ ChannelMajorWeights channel_major_weights(ir::Node& n, const ir::Tensor& w) {
   ChannelMajorWeights r;
   r.values = ir::data_as_double(w);
   r.shape = w.shape;
-  if (n.op == "Gemm" && attr_int(n, "transB", 0) == 0) {
+  if (n.op == "Gemm" && ir::attr_int(n.attrs, "transB", 0) == 0) {
     const int64_t k = r.shape[0], nn = r.shape[1];
     std::vector<double> t(r.values.size());
     for (int64_t i = 0; i < k; ++i)

@@ -12,9 +12,6 @@ namespace mote::passes {
 // The int8 kernels accumulate in int32: deeper reductions are refused by them.
 constexpr int64_t kMaxInt8Taps = 65793;
 
-int64_t attr_int(const ir::Node& n, const char* name, int64_t dflt);  // -1 when not an integer
-double attr_float(const ir::Node& n, const char* name, double dflt);  // NaN when not a number
-
 // Gemm (transA = 0, alpha = 1, B constant, C constant of one value per output unit
 // with beta = 1), Conv (1-D/2-D, constant W and B) or MatMul of a 2-D input by a
 // constant matrix, within the int8 kernels' depth: the attributes and shapes the

@@ -240,7 +240,7 @@ bool Quantizer::softmax_eligible(const ir::Node& n) const {
   const ir::Shape& x = g_.tensor(n.inputs[0]).shape;
   const auto rank = static_cast<int64_t>(x.size());
   const bool coerce_2d = n.opset < 13;
-  int64_t axis = attr_int(n, "axis", coerce_2d ? 1 : -1);
+  int64_t axis = ir::attr_int(n.attrs, "axis", coerce_2d ? 1 : -1);
   if (axis < 0) axis += rank;
   if (axis < 0 || axis >= rank) return false;
   const int64_t len = coerce_2d ? ir::shape_elements(ir::Shape(x.begin() + axis, x.end())) : x[static_cast<size_t>(axis)];
