@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Derive a pre-quantized QDQ model from one of Mote's float sample models.
 
-    /usr/bin/python3 models/build_qdq_model.py [float_model [qdq_name]]   # default kws_dscnn kws_dscnn_qdq
+    /usr/bin/python3 models/build_qdq_model.py [--uint8] [float_model [qdq_name]]   # default kws_dscnn kws_dscnn_qdq
     /usr/bin/python3 models/make_golden.py kws_dscnn_qdq
 
 Writes models/<qdq_name>/model.onnx in the layout onnxruntime's
@@ -22,6 +22,9 @@ model's test_data_set_*/input_0.pb next to it:
     operator: Conv/Gemm (+Relu), AveragePool (own range), MaxPool, Flatten and
     Reshape (their input's parameters, as onnxruntime does); Softmax stays float
     after the last DequantizeLinear.
+
+With --uint8 the activations are uint8 (QuantType.QUInt8): the same scales, zero
+points + 128; weights and biases unchanged.
 
 Needs only python3-onnx, python3-numpy and node with
 models/node_modules/onnxruntime-node (no torch, no onnxruntime for Python).
@@ -79,8 +82,9 @@ def affine_int8(lo, hi):
 
 
 class QdqBuilder:
-    def __init__(self, model, ranges):
+    def __init__(self, model, ranges, uint8=False):
         self.model = model
+        self.uint8 = uint8
         self.inits = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
         self.ranges = ranges
         self.nodes, self.new_inits = [], []
@@ -98,7 +102,7 @@ class QdqBuilder:
         scale, zp = params or affine_int8(*self.ranges[t])
         self.params[t] = (scale, zp)
         s = self.const(f"{t}_scale", np.array(scale, np.float32))
-        z = self.const(f"{t}_zero_point", np.array(zp, np.int8))
+        z = self.const(f"{t}_zero_point", np.array(zp + 128, np.uint8) if self.uint8 else np.array(zp, np.int8))
         self.nodes.append(helper.make_node("QuantizeLinear", [t, s, z], [f"{t}_quantized"], name=f"{t}_QuantizeLinear"))
         self.nodes.append(helper.make_node("DequantizeLinear", [f"{t}_quantized", s, z], [f"{t}_dequantized"],
                                            name=f"{t}_DequantizeLinear"))
@@ -178,13 +182,15 @@ class QdqBuilder:
 
 
 def main(argv):
+    uint8 = "--uint8" in argv
+    argv = [a for a in argv if a != "--uint8"]
     src = argv[0] if argv else "kws_dscnn"
     dst = argv[1] if len(argv) > 1 else src + "_qdq"
     model = onnx.load(os.path.join(HERE, src, "model.onnx"))
     inp = model.graph.input[0]
     shape = [d.dim_value for d in inp.type.tensor_type.shape.dim]
     ranges = calibrate(model, inp.name, shape)
-    qdq = QdqBuilder(model, ranges).build()
+    qdq = QdqBuilder(model, ranges, uint8).build()
     out_dir = os.path.join(HERE, dst)
     os.makedirs(out_dir, exist_ok=True)
     onnx.save(qdq, os.path.join(out_dir, "model.onnx"))

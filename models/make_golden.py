@@ -29,7 +29,7 @@ sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # keep __pycache__ out of models/
 import ort_ref  # noqa: E402
 
-MODELS = ["kws_dscnn", "vww_mobilenet", "ic_resnet8", "ad_autoencoder", "digits_mlp", "kws_dscnn_qdq", "kws_dscnn_qop"]
+MODELS = ["kws_dscnn", "vww_mobilenet", "ic_resnet8", "ad_autoencoder", "digits_mlp", "kws_dscnn_qdq", "kws_dscnn_qop", "kws_dscnn_qdq_u8"]
 
 
 def _index(path, prefix):

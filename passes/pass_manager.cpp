@@ -12,6 +12,7 @@
 #include "passes/fold_qdq.h"
 #include "passes/fuse_activation.h"
 #include "passes/int8_io.h"
+#include "passes/qdq_signed.h"
 #include "passes/qoperator_to_int8.h"
 #include "passes/quantize_int8.h"
 #include "passes/resolve.h"
@@ -20,8 +21,8 @@ namespace mote::passes {
 
 const std::vector<std::string>& pass_names() {
   static const std::vector<std::string> names = {
-      "dce",      "resolve",           "eliminate-identity", "dce-2",   "fold-batch-norm", "fuse-activation",
-      "fold-qdq", "qoperator-to-int8", "quantize-int8",      "int8-io", "plan-memory"};
+      "dce",           "resolve", "eliminate-identity", "dce-2",         "fold-batch-norm", "fuse-activation",
+      "qdq-signed",    "fold-qdq", "qoperator-to-int8", "quantize-int8", "int8-io",         "plan-memory"};
   return names;
 }
 
@@ -37,6 +38,7 @@ MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
       // Before fusion, so Gemm→BN→Relu becomes Gemm→Relu and fuses.
       [&] { fold_batch_norm(g); },
       [&] { fuse_activation(g); },
+      [&] { qdq_signed(g); },
       // After fusion, so a QDQ model's Conv+Relu folds into one int8 layer with its clamp.
       [&] { fold_qdq(g); },
       [&] { qoperator_to_int8(g); },

@@ -6,6 +6,7 @@
 #include "graph_builder.h"
 #include "passes/fold_qdq.h"
 #include "passes/fuse_activation.h"
+#include "passes/qdq_signed.h"
 #include "passes/resolve.h"
 
 using namespace mote;
@@ -270,4 +271,42 @@ TEST_CASE("fold-qdq leaves a float model as it is", "[passes][qdq]") {
   CHECK(r.layers + r.adds + r.pools + r.views == 0);
   CHECK(b.g.nodes.size() == nodes);
   CHECK(b.g.tensors.size() == tensors);
+}
+
+TEST_CASE("qdq-signed makes uint8 activations int8 (zero points - 128) so they fold too", "[passes][qdq]") {
+  // onnxruntime's QUInt8 layout: x with zero point 131 (3 in int8), the Relu's output 0 (-128).
+  Qdq m;
+  const auto x = m.b.input("x", {1, 4});
+  const auto xf = m.qdq(x, kXs, 131, "x", ir::DType::kU8);
+  const auto w = m.weight("w", {3, 4}, {127, 0, -5, 1, 2, -127, 0, 0, 64, 64, 64, -128}, kWs, {0, 0, 0});
+  const auto bb = m.bias("bias", {10, -20, 30}, bias_scales(kXs, kWs));
+  const auto y = m.b.node("Gemm", {xf, w, bb}, {{"transB", int64_t{1}}}, {"y"});
+  m.b.output(m.qdq(m.b.node("Relu", {y}, {}, {"r"}), 0.05, 0, "r", ir::DType::kU8));
+  passes::resolve(m.b.g);
+  passes::fuse_activation(m.b.g);
+  CHECK(passes::qdq_signed(m.b.g) == 2);
+  REQUIRE(verifier::verify(m.b.g).empty());
+  for (const ir::Node& n : m.b.g.nodes) {
+    if (n.op != "QuantizeLinear" && n.op != "DequantizeLinear") continue;
+    INFO(n.name);
+    const ir::Tensor& z = m.b.g.tensor(n.inputs[2]);
+    CHECK(z.dtype == ir::DType::kI8);
+    const bool of_x = n.name.find("x_") == 0 || m.b.g.tensor(n.outputs[0]).name.find("x_") == 0;
+    CHECK(ir::data_as_int(z)[0] == (of_x ? 3 : -128));
+  }
+  const passes::FoldQdqReport r = passes::fold_qdq(m.b.g);
+  REQUIRE(verifier::verify(m.b.g).empty());
+  CHECK(r.layers == 1);
+  const ir::Node* gemm = find_node(m.b.g, "Gemm");
+  REQUIRE(gemm);
+  CHECK(m.b.g.tensor(gemm->inputs[0]).quant.zero_point == std::vector<int32_t>{3});
+  CHECK(m.b.g.tensor(gemm->outputs[0]).quant.zero_point == std::vector<int32_t>{-128});
+
+  // A uint8 tensor that is a graph output keeps its type.
+  Qdq k;
+  const auto xk = k.b.input("x", {1, 4});
+  k.b.output(k.quantize(xk, 0.1, 128, "xq", ir::DType::kU8));
+  passes::resolve(k.b.g);
+  CHECK(passes::qdq_signed(k.b.g) == 0);
+  CHECK(k.b.g.tensor(k.b.g.outputs[0]).dtype == ir::DType::kU8);
 }
