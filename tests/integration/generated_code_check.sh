@@ -5,17 +5,20 @@
 #  2. no static constructors (.init_array/.ctors empty) and no heap: the only
 #     undefined symbols are C math and string functions;
 #  3. the same model compiles to byte-identical files twice, from different folders.
-# Usage: generated_code_check.sh MOTE_BINARY MODEL.onnx
+# Usage: generated_code_check.sh MOTE_BINARY MODEL.onnx [MOTE COMPILE FLAGS...]
+# (e.g. --quantize int8 --calibrate DIR --io int8 for the int8 kernels).
 set -euo pipefail
 mote=$1
 model=$2
+shift 2
+extra_flags=("$@")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-"$mote" compile "$model" -o "$work/a" --name net > /dev/null
-(cd "$work" && "$mote" compile "$model" -o b --name net > /dev/null)
+"$mote" compile "$model" -o "$work/a" --name net "${extra_flags[@]}" > /dev/null
+(cd "$work" && "$mote" compile "$model" -o b --name net "${extra_flags[@]}" > /dev/null)
 for f in net.h net.cpp net_weights.cpp; do
   cmp -s "$work/a/$f" "$work/b/$f" || fail "$f differs between two compiles of the same model"
 done
