@@ -35,8 +35,11 @@ void conv2d_s8_pointwise(const int8_t* x, const int8_t* w, const int32_t* fbias,
       const int8_t* w1 = w + oc1 * C;
       int8_t* y0 = y + (n * P::M + oc) * HW;
       int8_t* y1 = y0 + HW;
-      auto q0 = [&](int32_t acc) { return k_requantize_s8(acc, mult[oc], shift[oc], P::out_zp, P::act_min, P::act_max); };
-      auto q1 = [&](int32_t acc) { return k_requantize_s8(acc, mult[oc1], shift[oc1], P::out_zp, P::act_min, P::act_max); };
+      // One requantization site per kernel: inlined eight times over it would
+      // bloat the code and crowd the caller's register allocation.
+      auto q = [&](int32_t acc, idx_t ch) {
+        return k_requantize_s8(acc, mult[ch], shift[ch], P::out_zp, P::act_min, P::act_max);
+      };
       idx_t p = 0;
       for (; p + 4 <= HW; p += 4) {
         int32_t a0 = fbias[oc], a1 = a0, a2 = a0, a3 = a0;
@@ -54,21 +57,14 @@ void conv2d_s8_pointwise(const int8_t* x, const int8_t* w, const int32_t* fbias,
           a3 += x3 * u;
           b3 += x3 * v;
         }
-        y0[p] = q0(a0);
-        y0[p + 1] = q0(a1);
-        y0[p + 2] = q0(a2);
-        y0[p + 3] = q0(a3);
-        if (two) {
-          y1[p] = q1(b0);
-          y1[p + 1] = q1(b1);
-          y1[p + 2] = q1(b2);
-          y1[p + 3] = q1(b3);
+        const int32_t acc[8] = {a0, a1, a2, a3, b0, b1, b2, b3};
+        for (idx_t u = 0; u < (two ? 8 : 4); ++u) (u < 4 ? y0 : y1)[p + (u & 3)] = q(acc[u], u < 4 ? oc : oc1);
+      }
+      for (; p < HW; ++p)
+        for (idx_t u = 0; u < (two ? 2 : 1); ++u) {
+          const idx_t ch = u ? oc1 : oc;
+          (u ? y1 : y0)[p] = q(k_dot_s8(xn + p, HW, u ? w1 : w0, C, fbias[ch]), ch);
         }
-      }
-      for (; p < HW; ++p) {
-        y0[p] = q0(k_dot_s8(xn + p, HW, w0, C, fbias[oc]));
-        if (two) y1[p] = q1(k_dot_s8(xn + p, HW, w1, C, fbias[oc1]));
-      }
     }
   }
 }
@@ -106,7 +102,7 @@ void conv2d_s8_depthwise3x3(const int8_t* x, const int8_t* w, const int32_t* b, 
       const int8_t* xc = x + (n * P::C + c) * H * W;
       const int8_t* wc = w + c * 9;
       int8_t* yc = y + (n * P::C + c) * OH * OW;
-      auto q = [&](int32_t acc) { return k_requantize_s8(acc, mult[c], shift[c], P::out_zp, P::act_min, P::act_max); };
+      // The accumulator of a border pixel, bias added.
       auto border = [&](idx_t oh, idx_t ow) {
         int32_t acc = 0;
         for (idx_t kh = 0; kh < 3; ++kh) {
@@ -117,27 +113,25 @@ void conv2d_s8_depthwise3x3(const int8_t* x, const int8_t* w, const int32_t* b, 
             if (iw >= 0 && iw < W) acc += (static_cast<int32_t>(xc[ih * W + iw]) - P::in_zp) * wc[kh * 3 + kw];
           }
         }
-        return q(P::has_bias ? k_sat32(static_cast<int64_t>(acc) + b[c]) : acc);
+        return P::has_bias ? k_sat32(static_cast<int64_t>(acc) + b[c]) : acc;
       };
       const int32_t w0 = wc[0], w1 = wc[1], w2 = wc[2], w3 = wc[3], w4 = wc[4], w5 = wc[5], w6 = wc[6], w7 = wc[7],
                     w8 = wc[8];
       for (idx_t oh = 0; oh < OH; ++oh) {
-        int8_t* yr = yc + oh * OW;
-        if (oh < oh0 || oh >= oh1) {
-          for (idx_t ow = 0; ow < OW; ++ow) yr[ow] = border(oh, ow);
-          continue;
+        const bool row_inside = oh >= oh0 && oh < oh1;
+        for (idx_t ow = 0; ow < OW; ++ow) {
+          int32_t acc;
+          if (row_inside && ow >= ow0 && ow < ow1) {
+            const int8_t* r = xc + (oh * P::SH - P::PT) * W + ow * P::SW - P::PL;
+            acc = fbias[c];
+            acc += r[0] * w0 + r[1] * w1 + r[2] * w2;
+            acc += r[W] * w3 + r[W + 1] * w4 + r[W + 2] * w5;
+            acc += r[2 * W] * w6 + r[2 * W + 1] * w7 + r[2 * W + 2] * w8;
+          } else {
+            acc = border(oh, ow);
+          }
+          yc[oh * OW + ow] = k_requantize_s8(acc, mult[c], shift[c], P::out_zp, P::act_min, P::act_max);
         }
-        idx_t ow = 0;
-        for (; ow < ow0; ++ow) yr[ow] = border(oh, ow);
-        for (; ow < ow1; ++ow) {
-          const int8_t* r = xc + (oh * P::SH - P::PT) * W + ow * P::SW - P::PL;
-          int32_t acc = fbias[c];
-          acc += r[0] * w0 + r[1] * w1 + r[2] * w2;
-          acc += r[W] * w3 + r[W + 1] * w4 + r[W + 2] * w5;
-          acc += r[2 * W] * w6 + r[2 * W + 1] * w7 + r[2 * W + 2] * w8;
-          yr[ow] = q(acc);
-        }
-        for (; ow < OW; ++ow) yr[ow] = border(oh, ow);
       }
     }
 }

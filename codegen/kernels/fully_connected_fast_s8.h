@@ -32,10 +32,9 @@ void fully_connected_s8_fast(const int8_t* x, const int8_t* w, const int32_t* fb
         a2 += v * w2[k];
         a3 += v * w3[k];
       }
-      yi[j] = q(a0, j);
-      if (j + 1 < N) yi[j + 1] = q(a1, j1);
-      if (j + 2 < N) yi[j + 2] = q(a2, j2);
-      if (j + 3 < N) yi[j + 3] = q(a3, j3);
+      // One requantization site: inlined four times over it would bloat the code.
+      const int32_t acc[4] = {a0, a1, a2, a3};
+      for (idx_t u = 0; u < 4 && j + u < N; ++u) yi[j + u] = q(acc[u], j + u);
     }
   }
 }
