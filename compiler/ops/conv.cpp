@@ -78,8 +78,18 @@ KernelCall lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
   const Window win = window_of(g, n);
   k.params = {{"N", x[0]}, {"C", x[1]}, {"M", w[0]}, {"G", group}, {"has_bias", int64_t{has_in(n, 2)}}};
   add_window_params(k.params, win, ir::Shape(x.begin() + 2, x.end()));
-  if (s8) add_s8_layer_params(k.params, g, n);
-  else add_activation(k.params, ctx);
+  if (s8) {
+    add_s8_layer_params(k.params, g, n);
+    // The conv kernels index mult and shift by output channel: per-tensor weights
+    // (one scale) get their one multiplier repeated, not read past the array.
+    for (Param& p : k.params)
+      if (p.name == "mult" || p.name == "shift") {
+        auto& v = std::get<std::vector<int64_t>>(p.value);
+        if (v.size() == 1) v.assign(static_cast<size_t>(w[0]), v[0]);
+      }
+  } else {
+    add_activation(k.params, ctx);
+  }
   k.inputs = {n.inputs[0], n.inputs[1], has_in(n, 2) ? n.inputs[2] : ir::kNoTensor};
   const bool pointwise = is_pointwise(win, group), depthwise = is_depthwise3x3(win, group, x[1], w[0]);
   if (s8 && !s16 && (pointwise || depthwise)) {
