@@ -1,6 +1,8 @@
 // Conv: 1-D and 2-D, grouped and depthwise, with bias. Kernel: conv.h; conv_s8.h
 // for the int8 form pass quantize-int8 writes (int8 input, constant int8 weight,
-// int32 bias, quantization parameters on the tensors), and its int16 form (--int16).
+// int32 bias, quantization parameters on the tensors), and its int16 form (--int16);
+// conv_fast_s8.h for int8 pointwise and depthwise 3x3 layers (is_pointwise,
+// is_depthwise3x3) whose zero-point fold is exact (s8_folded_bias).
 #include "compiler/ops/quant_common.h"
 
 namespace mote::ops {
@@ -44,6 +46,26 @@ Cost cost(const ir::Graph& g, const ir::Node& n) {
   return {out(g, n, 0).elements() * ir::shape_elements(ir::Shape(w.begin() + 1, w.end()))};
 }
 
+// The shape conv_fast_s8.h's pointwise kernel takes: 1x1, strides and dilations
+// 1, no padding, one group.
+bool all_equal(const std::vector<int64_t>& v, int64_t e) {
+  for (int64_t x : v)
+    if (x != e) return false;
+  return true;
+}
+
+bool is_pointwise(const Window& win, int64_t group) {
+  return group == 1 && all_equal(win.kernel, 1) && all_equal(win.strides, 1) && all_equal(win.dilations, 1) &&
+         all_equal(win.pads_begin, 0) && all_equal(win.pads_end, 0);
+}
+
+// The shape conv_fast_s8.h's depthwise kernel takes: 2-D 3x3, one input and one
+// output channel per group, dilations 1 (any stride and padding).
+bool is_depthwise3x3(const Window& win, int64_t group, int64_t channels, int64_t outputs) {
+  return group == channels && outputs == channels && win.kernel == std::vector<int64_t>{3, 3} &&
+         all_equal(win.dilations, 1);
+}
+
 KernelCall lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
   const ir::Shape& x = in(g, n, 0).shape;
   const ir::Shape& w = in(g, n, 1).shape;
@@ -52,12 +74,32 @@ KernelCall lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
   KernelCall k{"conv.h", "conv2d", {ir::dtype_ctype(in(g, n, 0).dtype)}, {}, {}, {}};
   if (s8) k = KernelCall{"conv_s8.h", s16 ? "conv2d_s16_baked" : "conv2d_s8_baked", {}, {}, {}, {}};
   InferContext ctx(g, n);
-  k.params = {{"N", x[0]}, {"C", x[1]}, {"M", w[0]}, {"G", ctx.attr_int("group", 1)},
-              {"has_bias", int64_t{has_in(n, 2)}}};
-  add_window_params(k.params, window_of(g, n), ir::Shape(x.begin() + 2, x.end()));
-  if (s8) add_s8_layer_params(k.params, g, n);
-  else add_activation(k.params, ctx);
+  const int64_t group = ctx.attr_int("group", 1);
+  const Window win = window_of(g, n);
+  k.params = {{"N", x[0]}, {"C", x[1]}, {"M", w[0]}, {"G", group}, {"has_bias", int64_t{has_in(n, 2)}}};
+  add_window_params(k.params, win, ir::Shape(x.begin() + 2, x.end()));
+  if (s8) {
+    add_s8_layer_params(k.params, g, n);
+    // The conv kernels index mult and shift by output channel: per-tensor weights
+    // (one scale) get their one multiplier repeated, not read past the array.
+    for (Param& p : k.params)
+      if (p.name == "mult" || p.name == "shift") {
+        auto& v = std::get<std::vector<int64_t>>(p.value);
+        if (v.size() == 1) v.assign(static_cast<size_t>(w[0]), v[0]);
+      }
+  } else {
+    add_activation(k.params, ctx);
+  }
   k.inputs = {n.inputs[0], n.inputs[1], has_in(n, 2) ? n.inputs[2] : ir::kNoTensor};
+  const bool pointwise = is_pointwise(win, group), depthwise = is_depthwise3x3(win, group, x[1], w[0]);
+  if (s8 && !s16 && (pointwise || depthwise)) {
+    if (const auto fbias = s8_folded_bias(g, n)) {
+      k.file = "conv_fast_s8.h";
+      k.kernel = pointwise ? "conv2d_s8_pointwise_baked" : "conv2d_s8_depthwise3x3_baked";
+      k.params.push_back({"fbias", *fbias});
+      if (pointwise) k.inputs = {n.inputs[0], n.inputs[1]};  // the bias is in fbias; depthwise borders read it
+    }
+  }
   k.outputs = {n.outputs[0]};
   return k;
 }

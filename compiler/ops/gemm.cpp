@@ -1,6 +1,7 @@
 // Gemm and MatMul. Kernels: gemm.h; fully_connected_s8.h for the int8 form of
 // Gemm that pass quantize-int8 writes (int8 A, constant int8 B with transB = 1,
-// int32 C, quantization parameters on the tensors), and its int16 form (--int16).
+// int32 C, quantization parameters on the tensors), and its int16 form (--int16);
+// fully_connected_fast_s8.h for int8 layers whose zero-point fold is exact.
 #include "compiler/ops/quant_common.h"
 
 namespace mote::ops {
@@ -54,6 +55,12 @@ KernelCall gemm_s8_lower(const ir::Graph& g, const ir::Node& n) {
   add_s8_layer_params(k.params, g, n);
   k.inputs = {n.inputs[0], n.inputs[1], has_in(n, 2) ? n.inputs[2] : ir::kNoTensor};
   k.outputs = {n.outputs[0]};
+  if (const auto fbias = s8_folded_bias(g, n)) {
+    k.file = "fully_connected_fast_s8.h";
+    k.kernel = "fully_connected_s8_fast_baked";
+    k.params.push_back({"fbias", *fbias});
+    k.inputs = {n.inputs[0], n.inputs[1]};  // the bias is in fbias
+  }
   return k;
 }
 

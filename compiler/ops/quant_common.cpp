@@ -5,6 +5,7 @@
 
 #include "compiler/ir/tensor_data.h"
 #include "compiler/quant/fixed_point.h"
+#include "compiler/quant/zero_point_fold.h"
 
 namespace mote::ops {
 
@@ -130,6 +131,15 @@ void add_s8_layer_params(std::vector<Param>& p, const ir::Graph& g, const ir::No
   p.push_back({"per_channel", int64_t{m->size() > 1}});
   p.push_back({"mult", mult});
   p.push_back({"shift", shift});
+}
+
+std::optional<std::vector<int64_t>> s8_folded_bias(const ir::Graph& g, const ir::Node& n) {
+  if (in(g, n, 0).dtype != ir::DType::kI8) return std::nullopt;
+  const ir::Tensor& w = in(g, n, 1);
+  const int64_t rows = w.shape.at(0);
+  const int64_t cols = rows > 0 ? w.elements() / rows : 0;
+  const std::vector<int64_t> bias = has_in(n, 2) ? ir::data_as_int(in(g, n, 2)) : std::vector<int64_t>{};
+  return quant::fold_input_zero_point(ir::data_as_int(w), rows, cols, bias, in(g, n, 0).quant.zero_point.at(0));
 }
 
 }  // namespace mote::ops

@@ -2,6 +2,8 @@
 // What the quantized operators (quantize_linear.cpp, qlinear.cpp) share: the
 // 8-bit dtypes they take, the shape rules of scales and zero points, and how a
 // scale or zero point reaches the kernels of codegen/kernels/quant.h.
+#include <optional>
+
 #include "compiler/ops/helpers.h"
 
 namespace mote::ops {
@@ -50,5 +52,11 @@ std::pair<int64_t, int64_t> s8_activation_range(const ir::Graph& g, const ir::No
 // in_zp, out_zp, act_min and act_max (the fused mote_act_min/max clamp in output
 // units), per_channel, and mult[], shift[] (quant::channel_multipliers).
 void add_s8_layer_params(std::vector<Param>& p, const ir::Graph& g, const ir::Node& n);
+
+// For the optimized int8 kernels (conv_fast_s8.h, fully_connected_fast_s8.h): the
+// int8 layer's bias with its input zero point folded in, one per output channel
+// (quant::fold_input_zero_point), or nullopt when the layer is int16 or the fold
+// could change a result; then the reference kernel runs.
+std::optional<std::vector<int64_t>> s8_folded_bias(const ir::Graph& g, const ir::Node& n);
 
 }  // namespace mote::ops

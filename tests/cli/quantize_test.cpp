@@ -66,7 +66,7 @@ TEST_CASE("int8 compile keeps the float C API and uses the int8 kernels", "[cli]
   const std::string src = mote::support::read_text((fs::path(out) / "digits_mlp.cpp").string());
   CHECK(h.find("const float* input") != std::string::npos);
   CHECK(h.find("float* output") != std::string::npos);
-  CHECK(src.find("fully_connected_s8_baked<") != std::string::npos);
+  CHECK(src.find("fully_connected_s8_fast_baked<") != std::string::npos);
   CHECK(src.find("kernel library: requant.h") != std::string::npos);
   CHECK(src.find("gemm<") == std::string::npos);  // no float Gemm left
 }
@@ -80,8 +80,8 @@ TEST_CASE("--keep-float keeps named nodes float; unknown names and use without -
   INFO(r.output);
   REQUIRE(r.code == 0);
   const std::string code = mote::support::read_text((fs::path(out) / "digits_mlp.cpp").string());
-  CHECK(code.find("fully_connected_s8_baked<p_net_net_2_Gemm>") != std::string::npos);
-  CHECK(code.find("fully_connected_s8_baked<p_net_net_4_Gemm>") == std::string::npos);
+  CHECK(code.find("fully_connected_s8_fast_baked<p_net_net_2_Gemm>") != std::string::npos);
+  CHECK(code.find("fully_connected_s8_fast_baked<p_net_net_4_Gemm>") == std::string::npos);
   CHECK(code.find("gemm<p_net_net_4_Gemm, float>") != std::string::npos);
   CHECK(code.find("dequantize_linear<") != std::string::npos);
   const Run v = run_mote({"verify", kDigits, "--quantize", "int8", "--calibrate", kCalibration, "--keep-float",

@@ -133,7 +133,7 @@ TEST_CASE("fold-qdq turns DQ -> Gemm + Relu -> Q into one int8 Gemm", "[passes][
   CHECK(y.quant.zero_point == std::vector<int32_t>{-128});
   CHECK(std::get<double>(gemm.attrs.at("mote_act_min")) == 0.0);
   const ops::KernelCall k = ops::find_op("Gemm")->lower(g, gemm, target::host_target());
-  CHECK(k.file == "fully_connected_s8.h");
+  CHECK(k.file == "fully_connected_fast_s8.h");  // the zero-point fold fits int32
   // The graph output keeps its name and float type.
   CHECK(g.tensor(g.outputs[0]).name == "r_dq");
   CHECK(g.tensor(g.outputs[0]).dtype == ir::DType::kF32);
@@ -155,7 +155,11 @@ TEST_CASE("fold-qdq requantizes a bias whose scale is not x_scale * w_scale; per
   REQUIRE(is_int8_form(g, conv));
   CHECK(g.tensor(conv.inputs[1]).quant.scale == std::vector<float>{0.01f});
   CHECK(ir::data_as_int(g.tensor(conv.inputs[2])) == std::vector<int64_t>{50, -25});
-  CHECK(ops::find_op("Conv")->lower(g, conv, target::host_target()).file == "conv_s8.h");
+  const ops::KernelCall k = ops::find_op("Conv")->lower(g, conv, target::host_target());
+  CHECK(k.file == "conv_fast_s8.h");  // 1x1: pointwise
+  // The conv kernels read mult[oc] and shift[oc]: the one per-tensor multiplier, once per channel.
+  for (const ops::Param& p : k.params)
+    if (p.name == "mult" || p.name == "shift") CHECK(std::get<std::vector<int64_t>>(p.value).size() == 2);
   CHECK(count_op(g, "QuantizeLinear") == 1);
   CHECK(count_op(g, "DequantizeLinear") == 1);
 }

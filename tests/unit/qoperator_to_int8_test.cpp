@@ -73,7 +73,7 @@ TEST_CASE("qoperator-to-int8 puts int8 QLinearConv and QLinearMatMul on the inte
   CHECK(w.shape == ir::Shape{4, 12});
   const std::vector<double> wt = ir::data_as_double(w);
   CHECK(wt[1] == static_cast<double>(static_cast<int>(4 * 5 % 17) - 8));  // B[1][0]
-  CHECK(ops::find_op("Gemm")->lower(g, *gemm, target::host_target()).kernel == "fully_connected_s8_baked");
+  CHECK(ops::find_op("Gemm")->lower(g, *gemm, target::host_target()).kernel == "fully_connected_s8_fast_baked");
 }
 
 TEST_CASE("qoperator-to-int8 leaves uint8 and asymmetric weights on the exact kernels", "[passes][qoperator]") {

@@ -145,7 +145,7 @@ TEST_CASE("quantize-int8 rewrites calibrated Gemms into int8 with Quantize/Dequa
 
   // Lowering picks the int8 kernel, with the Relu clamp in output units.
   const ops::KernelCall k1 = ops::find_op("Gemm")->lower(g, g1, target::host_target());
-  CHECK(k1.file == "fully_connected_s8.h");
+  CHECK(k1.file == "fully_connected_fast_s8.h");
   const quant::AffineInt8 ah = quant::affine_int8({0.0f, 4.0f});
   CHECK(param_int(k1, "act_min") == ah.zero_point);
   CHECK(param_int(k1, "act_max") == 127);
@@ -197,8 +197,8 @@ TEST_CASE("quantize-int8 quantizes a depthwise Conv and passes int8 through Flat
   CHECK(b.g.nodes[3].op == "DequantizeLinear");
   CHECK(b.g.tensor(b.g.outputs[0]).name == "f");
   const ops::KernelCall k = ops::find_op("Conv")->lower(b.g, b.g.nodes[1], target::host_target());
-  CHECK(k.file == "conv_s8.h");
-  CHECK(k.kernel == "conv2d_s8_baked");
+  CHECK(k.file == "conv_fast_s8.h");
+  CHECK(k.kernel == "conv2d_s8_depthwise3x3_baked");
 }
 
 TEST_CASE("quantize-int8 turns a MatMul by a constant matrix into an int8 Gemm", "[passes][quantize]") {
@@ -226,7 +226,7 @@ TEST_CASE("quantize-int8 turns a MatMul by a constant matrix into an int8 Gemm",
   CHECK(ir::data_as_int(b.g.tensor(gm.inputs[1])) == std::vector<int64_t>{127, -127, 32, 127, 32, 0});
   CHECK(count_op(b.g, "MatMul") == 1);
   const ops::KernelCall k = ops::find_op("Gemm")->lower(b.g, gm, target::host_target());
-  CHECK(k.kernel == "fully_connected_s8_baked");
+  CHECK(k.kernel == "fully_connected_s8_fast_baked");
   CHECK(param_int(k, "M") == 2);
   CHECK(param_int(k, "has_bias") == 0);
 }
