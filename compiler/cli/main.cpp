@@ -47,6 +47,7 @@ struct Common {
   std::vector<std::string> input_shapes;
   std::string planner = "greedy";
   std::vector<std::string> print_after;
+  std::string optimize = "speed";
 };
 
 void add_common(CLI::App* cmd, Common& c) {
@@ -54,6 +55,9 @@ void add_common(CLI::App* cmd, Common& c) {
   cmd->add_option("--input-shape", c.input_shapes, "fix an input's shape, NAME=1x3x32x32 (repeatable)");
   cmd->add_option("--planner", c.planner, "memory planner: greedy (default) or linear (no sharing)");
   cmd->add_option("--print-after", c.print_after, "dump the IR after a pass (or 'all') to stderr");
+  cmd->add_option("--optimize", c.optimize,
+                  "speed (default: the fast int8 kernels where they apply) or size (the reference kernels, less code)")
+      ->capture_default_str();
   cmd->add_option("--target", c.target, "host (default), a core (cortex-m0..m55), a QEMU board or a part; see 'mote targets'")
       ->capture_default_str();
 }
@@ -65,6 +69,9 @@ mote::driver::CompileOptions compile_options(const Common& c) {
   o.planner = c.planner;
   o.print_after = c.print_after;
   o.target = mote::target::find_target(c.target);
+  if (c.optimize != "speed" && c.optimize != "size")
+    throw Refusal(fmt::format("--optimize '{}': expected speed or size", c.optimize));
+  o.target.optimize_size = c.optimize == "size";
   return o;
 }
 

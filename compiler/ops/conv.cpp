@@ -66,7 +66,7 @@ bool is_depthwise3x3(const Window& win, int64_t group, int64_t channels, int64_t
          all_equal(win.dilations, 1);
 }
 
-KernelCall lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
+KernelCall lower(const ir::Graph& g, const ir::Node& n, const target::Target& t) {
   const ir::Shape& x = in(g, n, 0).shape;
   const ir::Shape& w = in(g, n, 1).shape;
   const bool s16 = in(g, n, 0).dtype == ir::DType::kI16;
@@ -92,7 +92,7 @@ KernelCall lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
   }
   k.inputs = {n.inputs[0], n.inputs[1], has_in(n, 2) ? n.inputs[2] : ir::kNoTensor};
   const bool pointwise = is_pointwise(win, group), depthwise = is_depthwise3x3(win, group, x[1], w[0]);
-  if (s8 && !s16 && (pointwise || depthwise)) {
+  if (s8 && !s16 && (pointwise || depthwise) && !t.optimize_size) {
     if (const auto fbias = s8_folded_bias(g, n)) {
       k.file = "conv_fast_s8.h";
       k.kernel = pointwise ? "conv2d_s8_pointwise_baked" : "conv2d_s8_depthwise3x3_baked";

@@ -46,7 +46,7 @@ Cost gemm_cost(const ir::Graph& g, const ir::Node& n) {
   return {out(g, n, 0).elements() * k};
 }
 
-KernelCall gemm_s8_lower(const ir::Graph& g, const ir::Node& n) {
+KernelCall gemm_s8_lower(const ir::Graph& g, const ir::Node& n, const target::Target& t) {
   const ir::Shape& a = in(g, n, 0).shape;
   const ir::Shape& b = in(g, n, 1).shape;
   const bool s16 = in(g, n, 0).dtype == ir::DType::kI16;
@@ -55,7 +55,7 @@ KernelCall gemm_s8_lower(const ir::Graph& g, const ir::Node& n) {
   add_s8_layer_params(k.params, g, n);
   k.inputs = {n.inputs[0], n.inputs[1], has_in(n, 2) ? n.inputs[2] : ir::kNoTensor};
   k.outputs = {n.outputs[0]};
-  if (const auto fbias = s8_folded_bias(g, n)) {
+  if (const auto fbias = t.optimize_size ? std::nullopt : s8_folded_bias(g, n)) {
     k.file = "fully_connected_fast_s8.h";
     k.kernel = "fully_connected_s8_fast_baked";
     k.params.push_back({"fbias", *fbias});
@@ -64,8 +64,8 @@ KernelCall gemm_s8_lower(const ir::Graph& g, const ir::Node& n) {
   return k;
 }
 
-KernelCall gemm_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
-  if (in(g, n, 0).dtype == ir::DType::kI8 || in(g, n, 0).dtype == ir::DType::kI16) return gemm_s8_lower(g, n);
+KernelCall gemm_lower(const ir::Graph& g, const ir::Node& n, const target::Target& t) {
+  if (in(g, n, 0).dtype == ir::DType::kI8 || in(g, n, 0).dtype == ir::DType::kI16) return gemm_s8_lower(g, n, t);
   InferContext ctx(g, n);
   const ir::Shape& a = in(g, n, 0).shape;
   const ir::Shape& y = out(g, n, 0).shape;

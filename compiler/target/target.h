@@ -30,6 +30,9 @@ struct Target {
   Core core;
   int64_t ram_bytes = 0;      // 0: no budget
   int64_t flash_bytes = 0;
+  // --optimize size: the int8 layers keep the reference kernels (one small loop
+  // each) instead of the fast ones (register-blocked, about twice the code).
+  bool optimize_size = false;
 };
 
 Target host_target();

@@ -142,3 +142,19 @@ TEST_CASE("--io int8 is refused when the first or last layer stays float", "[cli
   CHECK(run_mote({"compile", kDigits, "-o", out, "--io", "int4"}).code == 2);
   CHECK(!fs::exists(out));
 }
+
+TEST_CASE("--optimize size keeps the reference int8 kernels, speed (default) takes the fast ones", "[cli][quantize]") {
+  mote::support::TempDir tmp("quantize_cli");
+  const std::string fast = (fs::path(tmp.path()) / "fast").string(), small = (fs::path(tmp.path()) / "small").string();
+  REQUIRE(run_mote({"compile", kDigits, "-o", fast, "--quantize", "int8", "--calibrate", kCalibration}).code == 0);
+  REQUIRE(run_mote({"compile", kDigits, "-o", small, "--quantize", "int8", "--calibrate", kCalibration, "--optimize",
+                    "size"}).code == 0);
+  const std::string f = mote::support::read_text((fs::path(fast) / "digits_mlp.cpp").string());
+  const std::string s = mote::support::read_text((fs::path(small) / "digits_mlp.cpp").string());
+  CHECK(f.find("fully_connected_s8_fast_baked<") != std::string::npos);
+  CHECK(s.find("fully_connected_s8_fast") == std::string::npos);
+  CHECK(s.find("fully_connected_s8_baked<") != std::string::npos);
+  const Run bad = run_mote({"compile", kDigits, "-o", small + "2", "--optimize", "fastest"});
+  CHECK(bad.code == 2);
+  CHECK(bad.output.find("--optimize 'fastest': expected speed or size") != std::string::npos);
+}
