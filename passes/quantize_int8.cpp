@@ -92,11 +92,7 @@ class Quantizer {
   // nodes_) with its calibrated range the first time.
   ir::TensorId int8_input(ir::TensorId x, const std::string& reader) {
     if (const auto it = q_of_.find(x); it != q_of_.end()) return it->second;
-    const quant::AffineInt8 a = quant::affine_int8(*range_of(x));
-    ir::QuantParams qp;
-    qp.scale = {a.scale};
-    qp.zero_point = {a.zero_point};
-    return q_of_[x] = quantize(x, qp, ir::DType::kI8, reader);
+    return q_of_[x] = quantize(x, affine_int8(*range_of(x)), ir::DType::kI8, reader);
   }
 
   // The int16 version of float tensor x (symmetric, zero point 0, from its calibrated
@@ -121,6 +117,14 @@ class Quantizer {
     return xq;
   }
 
+  // The per-tensor asymmetric int8 parameters of a calibrated range (quant::affine_int8).
+  static ir::QuantParams affine_int8(const quant::Range& r) {
+    const quant::AffineInt8 a = quant::affine_int8(r);
+    ir::QuantParams qp;
+    qp.scale = {a.scale};
+    qp.zero_point = {a.zero_point};
+    return qp;
+  }
   static ir::QuantParams symmetric_int16(const quant::Range& r) {
     const double amax = std::max(std::fabs(static_cast<double>(r.lo)), std::fabs(static_cast<double>(r.hi)));
     ir::QuantParams qp;
@@ -221,11 +225,7 @@ void Quantizer::quantize_layer(ir::Node n, bool s16) {
     int8_output(n, symmetric_int16(*range_of(n.outputs[0])), ir::DType::kI16);
     ++report_.int16_nodes;
   } else {
-    const quant::AffineInt8 a = quant::affine_int8(*range_of(n.outputs[0]));
-    ir::QuantParams yq;
-    yq.scale = {a.scale};
-    yq.zero_point = {a.zero_point};
-    int8_output(n, yq);
+    int8_output(n, affine_int8(*range_of(n.outputs[0])));
   }
   nodes_.push_back(std::move(n));
   ++report_.quantized_nodes;
@@ -325,11 +325,7 @@ QuantizeReport Quantizer::run() {
         }
         n.inputs[0] = int8_input(n.inputs[0], n.name);
         n.inputs[1] = int8_input(n.inputs[1], n.name);
-        const quant::AffineInt8 a = quant::affine_int8(*range_of(yf));
-        ir::QuantParams yq;
-        yq.scale = {a.scale};
-        yq.zero_point = {a.zero_point};
-        int8_output(n, yq);
+        int8_output(n, affine_int8(*range_of(yf)));
         nodes_.push_back(std::move(n));
         ++report_.quantized_nodes;
         continue;
@@ -346,11 +342,8 @@ QuantizeReport Quantizer::run() {
       const ir::TensorId xq = q_of_.at(n.inputs[0]);
       n.inputs[0] = xq;
       ir::QuantParams yq = g_.tensor(xq).quant;
-      if (uniform_average(n) && range_of(n.outputs[0])) {  // requantized to the output's own range
-        const quant::AffineInt8 a = quant::affine_int8(*range_of(n.outputs[0]));
-        yq.scale = {a.scale};
-        yq.zero_point = {a.zero_point};
-      }
+      if (uniform_average(n) && range_of(n.outputs[0]))  // requantized to the output's own range
+        yq = affine_int8(*range_of(n.outputs[0]));
       int8_output(n, yq);
       nodes_.push_back(std::move(n));
       ++report_.passthrough_nodes;
