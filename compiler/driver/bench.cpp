@@ -41,7 +41,7 @@ int bench(const BenchOptions& opts) {
     if (i < input_files.size()) {
       ir::Tensor d = frontend::read_tensor_file(input_files[i]);
       // Float data for an int8 C API (--io int8) is quantized as the header says.
-      if (is_int8_io(in) && d.dtype == ir::DType::kF32 && d.elements() == in.elements()) d = quantize_for(d, in);
+      if (ops::is_s8_quantized(in) && d.dtype == ir::DType::kF32 && d.elements() == in.elements()) d = quantize_for(d, in);
       if (d.bytes() != in.bytes())
         throw support::Refusal(fmt::format("{}: {} bytes, the model's input '{}' needs {}", input_files[i], d.bytes(),
                                            in.name, in.bytes()));

@@ -28,7 +28,7 @@ namespace {
 // Checks a data file's tensor against the graph tensor it feeds or is compared with.
 // Float data for an int8 input or output (--io int8) matches: it is converted.
 void check_matches(const ir::Tensor& data, const ir::Tensor& model, const std::string& file, const char* role) {
-  const bool converted = is_int8_io(model) && data.dtype == ir::DType::kF32;
+  const bool converted = ops::is_s8_quantized(model) && data.dtype == ir::DType::kF32;
   if ((data.dtype != model.dtype && !converted) || data.elements() != model.elements())
     throw support::Refusal(fmt::format("{}: {} {}[{}] does not match the model's '{}' {}[{}]", file, role,
                                        ir::dtype_name(data.dtype), ir::shape_str(data.shape), model.name,
@@ -91,7 +91,7 @@ bool verify_group(const VerifyOptions& opts, const std::vector<DataSet>& sets, C
       inputs.back().push_back(frontend::read_tensor_file(s.inputs[i]));
       const ir::Tensor& model_in = g.tensor(g.inputs[i]);
       check_matches(inputs.back().back(), model_in, s.inputs[i], "input");
-      if (is_int8_io(model_in) && inputs.back().back().dtype == ir::DType::kF32)
+      if (ops::is_s8_quantized(model_in) && inputs.back().back().dtype == ir::DType::kF32)
         inputs.back().back() = quantize_for(inputs.back().back(), model_in);
     }
     for (size_t i = 0; i < s.outputs.size(); ++i) {
@@ -170,7 +170,7 @@ bool verify_group(const VerifyOptions& opts, const std::vector<DataSet>& sets, C
         ir::Tensor got = want;
         got.data = bytes;
         const std::vector<double> w = ir::data_as_double(want);
-        const std::vector<double> o = is_int8_io(model_out) && want.dtype == ir::DType::kF32
+        const std::vector<double> o = ops::is_s8_quantized(model_out) && want.dtype == ir::DType::kF32
                                           ? dequantize_from(model_out, bytes)
                                           : ir::data_as_double(got);
         double sig = 0, noise = 0, max_abs = 0;

@@ -1,5 +1,5 @@
 // QuantizeLinear, DequantizeLinear (per tensor or per axis) and DynamicQuantizeLinear,
-// to and from uint8 / int8 with ONNX's exact semantics. Kernels: quant.h, whose
+// to and from uint8 / int8 / int16 with ONNX's exact semantics. Kernels: quant.h, whose
 // scalar formulas also fold constants, so a folded DequantizeLinear of a QDQ
 // model's weight yields exactly what the generated code would.
 #include <math.h>
