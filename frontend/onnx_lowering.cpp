@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "compiler/ir/tensor_data.h"
+#include "compiler/support/checked.h"
 #include "compiler/support/error.h"
 #include "frontend/onnx_loader.h"
 #include "frontend/tensor_proto.h"
@@ -79,7 +80,6 @@ class Lowering {
     if (!tt.has_shape())
       throw Refusal(fmt::format("{}: graph input '{}' has no shape; fix it with --input-shape {}=DxDx...", path_,
                                 v.name(), v.name()));
-    int64_t n = 1;
     for (int i = 0; i < tt.shape().dim_size(); ++i) {
       const auto& d = tt.shape().dim(i);
       if (!d.has_dim_value() || d.dim_value() < 0) {
@@ -89,10 +89,9 @@ class Lowering {
                                   path_, v.name(), sym, i, v.name()));
       }
       t.shape.push_back(d.dim_value());
-      if (d.dim_value() != 0 && n > kMaxElements / d.dim_value())
-        throw Refusal(fmt::format("{}: graph input '{}' is too large ({})", path_, v.name(), ir::shape_str(t.shape)));
-      n *= d.dim_value();
     }
+    if (!support::checked_product(t.shape, kMaxElements))
+      throw Refusal(fmt::format("{}: graph input '{}' is too large ({})", path_, v.name(), ir::shape_str(t.shape)));
     t.shape_known = true;
     return define(std::move(t));
   }

@@ -7,6 +7,7 @@
 
 #include "codegen/naming.h"
 #include "compiler/ops/registry.h"
+#include "compiler/support/checked.h"
 #include "compiler/support/error.h"
 #include "compiler/support/files.h"
 #include "frontend/onnx_loader.h"
@@ -27,15 +28,18 @@ std::string default_symbol(const std::string& model_path) {
   return codegen::c_identifier(stem);
 }
 
+// Any larger dimension makes a tensor no microcontroller holds.
+constexpr int64_t kMaxDimension = 999999999;
+
 std::vector<int64_t> parse_shape(const std::string& text) {
   std::vector<int64_t> dims;
   size_t start = 0;
   while (start <= text.size()) {
     const size_t x = text.find('x', start);
     const std::string part = text.substr(start, x == std::string::npos ? std::string::npos : x - start);
-    if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos || part.size() > 9)
-      throw support::Refusal(fmt::format("invalid shape '{}': expected dimensions like 1x3x32x32", text));
-    dims.push_back(std::stoll(part));
+    const auto d = support::parse_int(part, 0, kMaxDimension);
+    if (!d) throw support::Refusal(fmt::format("invalid shape '{}': expected dimensions like 1x3x32x32, each at most {}", text, kMaxDimension));
+    dims.push_back(*d);
     if (x == std::string::npos) break;
     start = x + 1;
   }
@@ -63,6 +67,7 @@ CompileResult compile(const CompileOptions& opts) {
   passes::PipelineOptions po;
   po.expose_before_quantize = opts.expose_intermediates && opts.quantize;
   po.planner = opts.planner;
+  po.max_folded_bytes = opts.max_folded_bytes;
   po.print_after = opts.print_after;
   po.dump = &std::cerr;
   if (opts.quantize) po.quantize = &*opts.quantize;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "codegen/embedded_file.h"
+#include "compiler/support/checked.h"
 #include "compiler/support/error.h"
 #include "compiler/support/files.h"
 
@@ -99,10 +100,12 @@ QemuRun run_qemu(const target::Target& t, const std::string& elf, const std::str
   static const std::regex bench(R"(mote-bench: ticks=(\d+) stack_bytes=(\d+))");
   std::smatch m;
   if (std::regex_search(q.process.output, m, bench)) {
-    q.measured = true;
     // Under -icount shift=0 one guest instruction is 1 ns of virtual time.
-    q.instructions = std::stoull(m[1].str()) * (1000000000ull / static_cast<uint64_t>(t.core.systick_hz));
-    q.stack_bytes = std::stoull(m[2].str());
+    const auto ticks = support::parse_int(m[1].str(), 0, INT64_MAX / 1000);
+    const auto stack = support::parse_int(m[2].str(), 0, INT64_MAX);
+    q.measured = ticks && stack;
+    q.instructions = static_cast<uint64_t>(ticks.value_or(0)) * (1000000000ull / static_cast<uint64_t>(t.core.systick_hz));
+    q.stack_bytes = static_cast<uint64_t>(stack.value_or(0));
   }
   return q;
 }

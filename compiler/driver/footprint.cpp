@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/support/checked.h"
 #include "compiler/support/error.h"
 #include "compiler/support/process.h"
 
@@ -26,7 +27,7 @@ int64_t stack_from_su(const std::string& su_path, const std::string& symbol) {
   while (std::getline(f, line)) {
     std::smatch m;
     if (!std::regex_search(line, m, row)) continue;
-    const int64_t bytes = std::stoll(m[2].str());
+    const int64_t bytes = support::parse_int(m[2].str(), 0, INT64_MAX).value_or(0);
     if (m[1].str().find(symbol + "_run") != std::string::npos) run = std::max(run, bytes);
     else if (m[1].str().find(symbol + "_invoke") == std::string::npos) other = std::max(other, bytes);
   }
@@ -87,15 +88,23 @@ void check_budget(const Footprint& f, const Budget& b, const std::string& target
 }
 
 int64_t parse_bytes(const std::string& text, const char* option) {
-  static const std::regex re(R"(^(\d+(?:\.\d+)?)([kKmM]?)$)");
+  static const std::regex re(R"(^(\d{1,15})(?:\.(\d{1,6}))?([kKmMgG]?)$)");
   std::smatch m;
   if (!std::regex_match(text, m, re))
-    throw support::Refusal(fmt::format("{} '{}': expected a size like 4096, 256K or 1M", option, text));
-  double v = std::stod(m[1].str());
-  const std::string unit = m[2].str();
-  if (unit == "k" || unit == "K") v *= 1024;
-  if (unit == "m" || unit == "M") v *= 1024 * 1024;
-  return static_cast<int64_t>(v);
+    throw support::Refusal(fmt::format("{} '{}': expected a size like 4096, 256K, 1.5M or 2G", option, text));
+  const char unit = m[3].str().empty() ? ' ' : static_cast<char>(std::toupper(static_cast<unsigned char>(m[3].str()[0])));
+  const int64_t scale = unit == 'K' ? int64_t{1} << 10 : unit == 'M' ? int64_t{1} << 20 : unit == 'G' ? int64_t{1} << 30 : 1;
+  // Whole and fractional parts in integers: at most 15 + 6 digits, so nothing overflows
+  // below the 2^50 cap checked next.
+  const int64_t whole = *support::parse_int(m[1].str(), 0, INT64_MAX);
+  const std::string frac = m[2].str();
+  const int64_t frac_num = frac.empty() ? 0 : *support::parse_int(frac, 0, INT64_MAX);
+  int64_t frac_den = 1;
+  for (size_t i = 0; i < frac.size(); ++i) frac_den *= 10;
+  const auto bytes = support::checked_mul(whole, scale);
+  if (!bytes || *bytes > (int64_t{1} << 50))
+    throw support::Refusal(fmt::format("{} '{}': larger than any memory Mote plans for", option, text));
+  return *bytes + static_cast<int64_t>(static_cast<__int128>(frac_num) * scale / frac_den);
 }
 
 }  // namespace mote::driver

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <utility>
 
 #include <fmt/format.h>
 
+#include "compiler/support/checked.h"
 #include "compiler/support/error.h"
 
 namespace mote::driver {
@@ -24,10 +26,10 @@ std::vector<std::string> numbered(const fs::path& dir, const std::string& prefix
   return out;
 }
 
-int set_number(const fs::path& p) {
+int64_t set_number(const fs::path& p) {
   const std::string name = p.filename().string();
-  const std::string digits = name.substr(name.rfind('_') + 1);
-  return digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos ? -1 : std::stoi(digits);
+  // Unnumbered or out-of-range folders sort first, by name, instead of stopping verify.
+  return support::parse_int(name.substr(name.rfind('_') + 1), 0, INT64_MAX).value_or(-1);
 }
 
 }  // namespace
@@ -41,7 +43,9 @@ std::vector<DataSet> find_data_sets(const std::string& dir) {
   } else {
     for (const auto& e : fs::directory_iterator(dir, ec))
       if (e.is_directory() && e.path().filename().string().rfind("test_data_set_", 0) == 0) dirs.push_back(e.path());
-    std::sort(dirs.begin(), dirs.end(), [](const fs::path& a, const fs::path& b) { return set_number(a) < set_number(b); });
+    std::sort(dirs.begin(), dirs.end(), [](const fs::path& a, const fs::path& b) {
+      return std::make_pair(set_number(a), a.filename().string()) < std::make_pair(set_number(b), b.filename().string());
+    });
   }
   std::vector<DataSet> sets;
   for (const fs::path& d : dirs) {

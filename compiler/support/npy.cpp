@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/support/checked.h"
 #include "compiler/support/error.h"
 #include "compiler/support/files.h"
 
@@ -52,8 +53,9 @@ std::vector<int64_t> parse_shape(const std::string& v, const std::string& path) 
       num += c;
     } else if (c == ',' || c == ')') {
       if (!num.empty()) {
-        if (num.size() > 15) refuse(path, fmt::format("shape '{}' is too large", v));
-        shape.push_back(std::stoll(num));
+        const auto d = parse_int(num, 0, int64_t{1} << 40);
+        if (!d) refuse(path, fmt::format("shape '{}' is too large", v));
+        shape.push_back(*d);
       }
       num.clear();
     } else if (c != ' ' && c != 'L') {
