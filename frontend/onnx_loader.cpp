@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 
 #include "compiler/support/error.h"
+#include "compiler/support/isolate.h"
+#include "frontend/model_check.h"
 
 namespace mote::frontend {
 
@@ -45,7 +47,7 @@ onnx::ModelProto parse(const std::string& path) {
   onnx::ModelProto m;
   if (!f || !m.ParseFromIstream(&f))
     throw Refusal(fmt::format("{}: not a valid ONNX model (the protobuf does not parse; truncated or not ONNX?)", path));
-  if (!m.has_graph() || m.graph().node_size() == 0 && m.graph().output_size() == 0)
+  if (!m.has_graph() || (m.graph().node_size() == 0 && m.graph().output_size() == 0))
     throw Refusal(fmt::format("{}: not a valid ONNX model (no graph)", path));
   return m;
 }
@@ -67,7 +69,10 @@ void fix_input_shapes(onnx::ModelProto& m, const LoadOptions& opts, const std::s
 
 void bind_inputs(onnx::ModelProto& m, const LoadOptions& opts, const std::string& path) {
   auto* g = m.mutable_graph();
-  for (const auto& [name, value] : opts.bound_inputs) {
+  for (const auto& bound : opts.bound_inputs) {
+    // Named copies: a lambda cannot capture a structured binding before C++20.
+    const std::string& name = bound.first;
+    const onnx::TensorProto& value = bound.second;
     auto* inputs = g->mutable_input();
     auto it = std::find_if(inputs->begin(), inputs->end(), [&](const onnx::ValueInfoProto& v) { return v.name() == name; });
     if (it == inputs->end()) throw Refusal(fmt::format("{}: --bind-input names '{}', which is not a graph input", path, name));
@@ -92,11 +97,12 @@ std::vector<std::string> graph_input_names(const std::string& path) {
   return names;
 }
 
-onnx::ModelProto load_model(const std::string& path, const LoadOptions& opts) {
-  onnx::ModelProto m = parse(path);
-  fix_input_shapes(m, opts, path);
-  bind_inputs(m, opts, path);
+namespace {
 
+// The stages of ONNX's own that Mote runs on the user's model, in order. Each
+// names itself so that a crash is reported against it.
+onnx::ModelProto run_onnx_stages(onnx::ModelProto m, const std::string& path, const support::StageFn& stage) {
+  stage("checker");
   try {
     // The path form knows the model's folder, so external data files are checked where
     // Mote will read them (and only there: see tensor_proto.cpp).
@@ -104,18 +110,18 @@ onnx::ModelProto load_model(const std::string& path, const LoadOptions& opts) {
   } catch (const std::exception& e) {
     throw Refusal(fmt::format("{}: the ONNX checker rejects the model: {}", path, e.what()));
   }
-
   const int opset = default_opset(m);
   if (opset == 0) throw Refusal(fmt::format("{}: the model imports no default-domain opset", path));
   if (opset < kMinOpset) {
+    stage("version converter");
     try {
       m = onnx::version_conversion::ConvertVersion(m, kMinOpset);
     } catch (const std::exception& e) {
       throw Refusal(fmt::format("{}: cannot convert opset {} to {}: {}", path, opset, kMinOpset, e.what()));
     }
   }
-
   // Shapes recorded by the exporter may contradict --input-shape; Mote infers them afresh.
+  stage("shape inference");
   m.mutable_graph()->clear_value_info();
   try {
     onnx::ShapeInferenceOptions so(/*check_type=*/true, /*error_mode=*/1, /*enable_data_propagation=*/true);
@@ -124,6 +130,56 @@ onnx::ModelProto load_model(const std::string& path, const LoadOptions& opts) {
     throw Refusal(fmt::format("{}: ONNX shape inference fails: {}", path, e.what()));
   }
   return m;
+}
+
+// Generous for any model that fits a microcontroller, and bounded so a model that
+// makes ONNX's tools hang or swell is refused instead of stalling a build.
+constexpr int kOnnxTimeoutSeconds = 120;
+constexpr long long kOnnxMemoryBytes = 8LL << 30;
+
+onnx::ModelProto run_onnx_stages_isolated(const onnx::ModelProto& m, const std::string& path) {
+  const support::IsolatedResult r = support::run_isolated(
+      [&](const support::StageFn& stage) {
+        std::string bytes;
+        if (!run_onnx_stages(m, path, stage).SerializeToString(&bytes))
+          throw Refusal(fmt::format("{}: the model ONNX's tools return cannot be serialized", path));
+        return bytes;
+      },
+      kOnnxTimeoutSeconds, kOnnxMemoryBytes);
+  const std::string stage = r.stage.empty() ? "tools" : r.stage;
+  switch (r.kind) {
+    case support::IsolatedResult::kOk: {
+      onnx::ModelProto out;
+      if (!out.ParseFromString(r.value)) throw support::InternalError("the model from ONNX's tools does not parse");
+      return out;
+    }
+    case support::IsolatedResult::kError:
+      throw Refusal(r.value);
+    case support::IsolatedResult::kCrashed:
+      throw Refusal(fmt::format("{}: ONNX's {} failed on this model (it crashed{}); the model is malformed", path,
+                                stage, r.signal ? fmt::format(" with signal {}", r.signal) : ""));
+    case support::IsolatedResult::kTimedOut:
+      throw Refusal(fmt::format("{}: ONNX's {} did not finish within {} s on this model", path, stage,
+                                kOnnxTimeoutSeconds));
+    case support::IsolatedResult::kNoChild:
+      break;
+  }
+  throw support::InternalError("cannot start a process for ONNX's tools");
+}
+
+}  // namespace
+
+onnx::ModelProto load_model(const std::string& path, const LoadOptions& opts) {
+  onnx::ModelProto m = parse(path);
+  fix_input_shapes(m, opts, path);
+  bind_inputs(m, opts, path);
+  check_before_onnx(m, path);
+  return run_onnx_tools(m, path, opts.isolate_onnx);
+}
+
+onnx::ModelProto run_onnx_tools(const onnx::ModelProto& m, const std::string& path, bool isolate) {
+  if (isolate) return run_onnx_stages_isolated(m, path);
+  return run_onnx_stages(m, path, [](const std::string&) {});
 }
 
 }  // namespace mote::frontend

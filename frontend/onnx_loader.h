@@ -16,13 +16,23 @@ struct LoadOptions {
   std::map<std::string, std::vector<int64_t>> input_shapes;
   // Graph inputs that become initializers with these values (compile-time constants).
   std::map<std::string, onnx::TensorProto> bound_inputs;
+  // Run ONNX's checker, version converter and shape inference in a child process,
+  // so a crash or hang in them is a refusal, not the end of Mote. Fuzz targets turn
+  // it off to find such crashes and add the check that prevents them.
+  bool isolate_onnx = true;
 };
 
 // Names of the graph inputs that are not initializers, in order.
 std::vector<std::string> graph_input_names(const std::string& path);
 
-// Parses, checks, converts and infers. Refuses (exit 2) with "<file>: <reason>".
+// Parses, checks what ONNX's tools assume (model_check.h), then runs ONNX's checker,
+// version converter and shape inference. Refuses (exit 2) with "<file>: <reason>".
 onnx::ModelProto load_model(const std::string& path, const LoadOptions& opts);
+
+// ONNX's checker, version converter and shape inference on a model read from
+// `path` (the checker reads the file again), in a child process when `isolate`:
+// a crash or a hang in them is then a refusal. load_model calls it after its checks.
+onnx::ModelProto run_onnx_tools(const onnx::ModelProto& m, const std::string& path, bool isolate);
 
 // Every operator of the default ONNX domain this libonnx knows, sorted.
 std::vector<std::string> onnx_operator_names();

@@ -3,10 +3,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "compiler/ir/tensor_data.h"
+#include "compiler/support/checked.h"
 #include "compiler/support/error.h"
 
 namespace mote::frontend {
@@ -61,102 +64,145 @@ const char* onnx_type_name(int32_t t) {
              : "invalid";
 }
 
-std::vector<uint8_t> read_external(const onnx::TensorProto& p, const std::string& model_dir, size_t want) {
+struct Layout {
+  ir::DType dtype;
+  ir::Shape shape;
+  int64_t count;  // elements
+  int64_t bytes;
+};
+
+Layout layout(const onnx::TensorProto& p) {
+  Layout l;
+  l.dtype = dtype_from_onnx(p.data_type());
+  if (l.dtype == ir::DType::kUnknown)
+    throw Refusal(fmt::format("tensor '{}': element type {} is not supported", p.name(), onnx_type_name(p.data_type())));
+  l.shape.assign(p.dims().begin(), p.dims().end());
+  for (int64_t d : l.shape)
+    if (d < 0) throw Refusal(fmt::format("tensor '{}': negative dimension {}", p.name(), d));
+  const auto n = support::checked_product(l.shape, kMaxElements);
+  if (!n) throw Refusal(fmt::format("tensor '{}': too large ({} elements)", p.name(), ir::shape_str(l.shape)));
+  l.count = *n;
+  l.bytes = *n * ir::dtype_size(l.dtype);
+  return l;
+}
+
+// The number of values a TensorProto holds outside raw_data, in the field its type uses.
+int64_t typed_value_count(const onnx::TensorProto& p, ir::DType t) {
+  switch (t) {
+    case ir::DType::kF32: return p.float_data_size();
+    case ir::DType::kF64: return p.double_data_size();
+    case ir::DType::kI64: return p.int64_data_size();
+    case ir::DType::kU32: case ir::DType::kU64: return p.uint64_data_size();
+    default: return p.int32_data_size();  // int8/16/32, uint8/16, bool travel in int32_data
+  }
+}
+
+struct ExternalRef {
+  fs::path file;
+  int64_t offset = 0;
+};
+
+// Every way an external-data reference can be wrong gives this one message, so a
+// model cannot tell from Mote's answer whether a path outside its folder exists.
+[[noreturn]] void refuse_location(const onnx::TensorProto& p, const std::string& location) {
+  throw Refusal(fmt::format("tensor '{}': external data '{}' is not a readable file inside the model's folder", p.name(),
+                            location));
+}
+
+ExternalRef external_ref(const onnx::TensorProto& p, const std::string& model_dir, int64_t want) {
   std::string location;
-  int64_t offset = 0, length = -1;
+  std::optional<int64_t> offset = 0, length;
   for (const auto& kv : p.external_data()) {
-    if (kv.key() == "location") location = kv.value();
-    else if (kv.key() == "offset") offset = std::stoll(kv.value());
-    else if (kv.key() == "length") length = std::stoll(kv.value());
+    if (kv.key() == "location") {
+      location = kv.value();
+    } else if (kv.key() == "offset" || kv.key() == "length") {
+      const auto v = support::parse_int(kv.value(), 0, std::numeric_limits<int64_t>::max());
+      if (!v)
+        throw Refusal(fmt::format("tensor '{}': external data {} '{}' is not a number of bytes", p.name(), kv.key(),
+                                  kv.value()));
+      (kv.key() == "offset" ? offset : length) = v;
+    }
   }
   if (location.empty()) throw Refusal(fmt::format("tensor '{}': external data has no location", p.name()));
-  // External data must stay inside the model's folder: no absolute paths, no way out with "..".
+  // External data must stay inside the model's folder: no absolute paths, no way out
+  // with "..", no symbolic link that leads out (weakly_canonical resolves them).
   const fs::path rel(location);
-  if (rel.is_absolute() || location.find("..") != std::string::npos)
-    throw Refusal(fmt::format("tensor '{}': external data path '{}' leaves the model's folder", p.name(), location));
+  if (rel.is_absolute() || location.find("..") != std::string::npos || location.find('\0') != std::string::npos)
+    refuse_location(p, location);
   std::error_code ec;
   const fs::path dir = fs::weakly_canonical(fs::path(model_dir.empty() ? "." : model_dir), ec);
+  if (ec) refuse_location(p, location);
   const fs::path file = fs::weakly_canonical(dir / rel, ec);
   const std::string d = dir.string() + "/", f = file.string();
-  if (ec || f.compare(0, d.size(), d) != 0)
-    throw Refusal(fmt::format("tensor '{}': external data path '{}' leaves the model's folder", p.name(), location));
-  if (!fs::is_regular_file(file, ec))
-    throw Refusal(fmt::format("tensor '{}': external data file '{}' is missing", p.name(), location));
+  if (ec || f.compare(0, d.size(), d) != 0 || !fs::is_regular_file(file, ec)) refuse_location(p, location);
   const auto fsize = static_cast<int64_t>(fs::file_size(file, ec));
-  if (length < 0) length = fsize - offset;
-  if (offset < 0 || length < 0 || offset + length > fsize || static_cast<size_t>(length) != want)
-    throw Refusal(fmt::format("tensor '{}': external data in '{}' has {} bytes at offset {}, the tensor needs {}",
-                              p.name(), location, fsize - offset, offset, want));
-  std::ifstream in(file, std::ios::binary);
-  in.seekg(offset);
-  std::vector<uint8_t> out(want);
+  if (ec) refuse_location(p, location);
+  if (!length) length = *offset <= fsize ? fsize - *offset : -1;
+  const auto end = support::checked_add(*offset, *length);
+  if (*length != want || !end || *end > fsize)
+    throw Refusal(fmt::format("tensor '{}': external data '{}' has {} bytes, {} at offset {} are asked for and the "
+                              "tensor needs {}",
+                              p.name(), location, fsize, *length, *offset, want));
+  return {file, *offset};
+}
+
+std::vector<uint8_t> read_external(const onnx::TensorProto& p, const std::string& model_dir, int64_t want) {
+  const ExternalRef ref = external_ref(p, model_dir, want);
+  std::ifstream in(ref.file, std::ios::binary);
+  in.seekg(ref.offset);
+  std::vector<uint8_t> out(static_cast<size_t>(want));
   in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(want));
-  if (!in) throw Refusal(fmt::format("tensor '{}': cannot read external data '{}'", p.name(), location));
+  if (!in) throw Refusal(fmt::format("tensor '{}': cannot read its external data", p.name()));
   return out;
 }
 
 }  // namespace
 
+void check_tensor_proto(const onnx::TensorProto& p, const std::string& model_dir) {
+  const Layout l = layout(p);
+  if (p.data_location() == onnx::TensorProto::EXTERNAL) {
+    external_ref(p, model_dir, l.bytes);
+  } else if (p.has_raw_data()) {
+    if (static_cast<int64_t>(p.raw_data().size()) != l.bytes)
+      throw Refusal(fmt::format("tensor '{}': raw data has {} bytes, its shape {} needs {}", p.name(),
+                                p.raw_data().size(), ir::shape_str(l.shape), l.bytes));
+  } else if (typed_value_count(p, l.dtype) != l.count) {
+    throw Refusal(fmt::format("tensor '{}': has {} values, its shape {} needs {}", p.name(),
+                              typed_value_count(p, l.dtype), ir::shape_str(l.shape), l.count));
+  }
+}
+
 ir::Tensor tensor_from_proto(const onnx::TensorProto& p, const std::string& model_dir) {
+  check_tensor_proto(p, model_dir);
+  const Layout l = layout(p);
   ir::Tensor t;
   t.name = p.name();
-  t.dtype = dtype_from_onnx(p.data_type());
-  if (t.dtype == ir::DType::kUnknown)
-    throw Refusal(fmt::format("tensor '{}': element type {} is not supported", p.name(), onnx_type_name(p.data_type())));
-  int64_t n = 1;
-  for (int64_t d : p.dims()) {
-    if (d < 0) throw Refusal(fmt::format("tensor '{}': negative dimension {}", p.name(), d));
-    t.shape.push_back(d);
-    if (d != 0 && n > kMaxElements / d)
-      throw Refusal(fmt::format("tensor '{}': too large ({} elements)", p.name(), ir::shape_str(t.shape)));
-    n *= d;
-  }
+  t.dtype = l.dtype;
+  t.shape = l.shape;
   t.shape_known = true;
-  const size_t bytes = static_cast<size_t>(n * ir::dtype_size(t.dtype));
-  const size_t count = static_cast<size_t>(n);
-
   if (p.data_location() == onnx::TensorProto::EXTERNAL) {
-    t.data = read_external(p, model_dir, bytes);
+    t.data = read_external(p, model_dir, l.bytes);
   } else if (p.has_raw_data()) {
-    if (p.raw_data().size() != bytes)
-      throw Refusal(fmt::format("tensor '{}': raw data has {} bytes, its shape {} needs {}", p.name(),
-                                p.raw_data().size(), ir::shape_str(t.shape), bytes));
     t.data = std::vector<uint8_t>(p.raw_data().begin(), p.raw_data().end());
   } else {
-    auto check = [&](int got) {
-      if (static_cast<size_t>(got) != count)
-        throw Refusal(fmt::format("tensor '{}': has {} values, its shape {} needs {}", p.name(), got,
-                                  ir::shape_str(t.shape), count));
-    };
     switch (t.dtype) {
-      case ir::DType::kF32: {
-        check(p.float_data_size());
-        std::vector<double> v(p.float_data().begin(), p.float_data().end());
-        t.data = ir::encode_double(t.dtype, v);
+      case ir::DType::kF32:
+        t.data = ir::encode_double(t.dtype, std::vector<double>(p.float_data().begin(), p.float_data().end()));
         break;
-      }
-      case ir::DType::kF64: {
-        check(p.double_data_size());
-        std::vector<double> v(p.double_data().begin(), p.double_data().end());
-        t.data = ir::encode_double(t.dtype, v);
+      case ir::DType::kF64:
+        t.data = ir::encode_double(t.dtype, std::vector<double>(p.double_data().begin(), p.double_data().end()));
         break;
-      }
-      case ir::DType::kI64: {
-        check(p.int64_data_size());
+      case ir::DType::kI64:
         t.data = ir::encode_int(t.dtype, std::vector<int64_t>(p.int64_data().begin(), p.int64_data().end()));
         break;
-      }
       case ir::DType::kU32: case ir::DType::kU64: {
-        check(p.uint64_data_size());
         std::vector<int64_t> v;
         for (uint64_t x : p.uint64_data()) v.push_back(static_cast<int64_t>(x));
         t.data = ir::encode_int(t.dtype, v);
         break;
       }
-      default: {  // int8/16/32, uint8/16, bool travel in int32_data
-        check(p.int32_data_size());
+      default:
         t.data = ir::encode_int(t.dtype, std::vector<int64_t>(p.int32_data().begin(), p.int32_data().end()));
-      }
     }
   }
   return t;

@@ -17,6 +17,13 @@ int32_t dtype_to_onnx(ir::DType t);
 // Refuses (support::Refusal) with a reason naming the tensor.
 ir::Tensor tensor_from_proto(const onnx::TensorProto& p, const std::string& model_dir);
 
+// Checks what ONNX's own tools assume of a TensorProto without reading any data:
+// a supported element type, dimensions that are not negative and whose product is
+// bounded, exactly as many values (or raw bytes) as the dimensions need, and for
+// external data a location inside `model_dir` with in-range offset and length.
+// Refuses naming the tensor.
+void check_tensor_proto(const onnx::TensorProto& p, const std::string& model_dir);
+
 // Reads a serialized TensorProto file as the protobuf message.
 onnx::TensorProto read_tensor_proto_file(const std::string& path);
 

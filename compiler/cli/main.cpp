@@ -18,6 +18,7 @@
 #include "frontend/onnx_loader.h"
 #include "compiler/support/error.h"
 #include "compiler/support/files.h"
+#include "compiler/support/one_line.h"
 #include "passes/pass_manager.h"
 
 namespace {
@@ -48,6 +49,7 @@ struct Common {
   std::string planner = "greedy";
   std::vector<std::string> print_after;
   std::string optimize = "speed";
+  std::string max_folded_bytes;
 };
 
 void add_common(CLI::App* cmd, Common& c) {
@@ -58,6 +60,9 @@ void add_common(CLI::App* cmd, Common& c) {
   cmd->add_option("--optimize", c.optimize,
                   "speed (default: the fast int8 kernels where they apply) or size (the reference kernels, less code)")
       ->capture_default_str();
+  cmd->add_option("--max-folded-bytes", c.max_folded_bytes,
+                  "refuse constant folding that makes more bytes than this (default: the largest flash in "
+                  "'mote targets')");
   cmd->add_option("--target", c.target, "host (default), a core (cortex-m0..m55), a QEMU board or a part; see 'mote targets'")
       ->capture_default_str();
 }
@@ -72,6 +77,7 @@ mote::driver::CompileOptions compile_options(const Common& c) {
   if (c.optimize != "speed" && c.optimize != "size")
     throw Refusal(fmt::format("--optimize '{}': expected speed or size", c.optimize));
   o.target.optimize_size = c.optimize == "size";
+  if (!c.max_folded_bytes.empty()) o.max_folded_bytes = mote::driver::parse_bytes(c.max_folded_bytes, "--max-folded-bytes");
   return o;
 }
 
@@ -325,7 +331,10 @@ int main(int argc, char** argv) {
     }
     if (inspect->parsed()) return mote::driver::inspect(model_file(ic.model), parse_input_shapes(ic.input_shapes));
   } catch (const mote::support::Error& e) {
-    std::cerr << "mote: error: " << e.what() << "\n";
+    // A refusal is one line, whatever the model's names hold; other errors keep
+    // their build logs as they are.
+    const bool refused = e.code() == mote::support::kExitRefused;
+    std::cerr << "mote: error: " << (refused ? mote::support::one_line(e.what()) : std::string(e.what())) << "\n";
     return e.code();
   } catch (const std::exception& e) {
     std::cerr << "mote: internal error: " << e.what() << "\n";
