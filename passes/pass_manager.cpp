@@ -32,7 +32,7 @@ MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
   const std::vector<std::function<void()>> steps = {
       // Dead nodes go first so unused optional outputs are not held against a node's rule.
       [&] { eliminate_dead_code(g); },
-      [&] { resolve(g); },
+      [&] { resolve(g, opts.max_folded_bytes); },
       [&] { eliminate_identity(g); },
       [&] { eliminate_dead_code(g); },
       // Before fusion, so Gemm→BN→Relu becomes Gemm→Relu and fuses.

@@ -8,6 +8,7 @@
 #include "compiler/ir/graph.h"
 #include "passes/memory/plan_memory.h"
 #include "passes/quantize_int8.h"
+#include "passes/resolve.h"
 
 namespace mote::passes {
 
@@ -20,6 +21,7 @@ struct PipelineOptions {
   // build exposes its tensors, dequantized to float, without changing its arithmetic.
   bool expose_before_quantize = false;
   bool io_int8 = false;  // --io int8: run int8-io, the C API takes and returns int8
+  int64_t max_folded_bytes = default_max_folded_bytes();  // resolve's folding limit
 };
 
 // The names of the passes, in the order they run.

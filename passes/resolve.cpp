@@ -1,10 +1,14 @@
 #include "passes/resolve.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "compiler/ir/tensor_data.h"
 #include "compiler/ops/registry.h"
+#include "compiler/support/checked.h"
 #include "compiler/support/error.h"
+#include "compiler/target/target.h"
 
 namespace mote::passes {
 
@@ -32,8 +36,19 @@ void keep_int8_params(ir::Graph& g, const ir::Node& n) {
   g.tensor(n.outputs[0]).quant = std::move(qp);
 }
 
+struct FoldBudget {
+  int64_t limit;
+  int64_t used = 0;
+};
+
+bool all_inputs_constant(const ir::Graph& g, const ir::Node& n) {
+  for (ir::TensorId t : n.inputs)
+    if (t != ir::kNoTensor && !g.tensor(t).is_constant()) return false;
+  return true;
+}
+
 // Returns an empty string on success, or the reason the node cannot be compiled.
-std::string resolve_node(ir::Graph& g, size_t index, bool& folded) {
+std::string resolve_node(ir::Graph& g, size_t index, bool& folded, FoldBudget& budget) {
   ir::Node& n = g.nodes[index];
   folded = false;
   for (ir::TensorId t : n.inputs)
@@ -54,22 +69,27 @@ std::string resolve_node(ir::Graph& g, size_t index, bool& folded) {
     ir::Tensor& t = g.tensor(n.outputs[i]);
     t.dtype = o.dtype;
     t.shape = o.shape;
-    // Guard against overflow before any byte count is computed.
-    int64_t bytes = ir::dtype_size(o.dtype);
-    for (int64_t d : o.shape) {
-      if (d != 0 && bytes > kMaxTensorBytes / d)
-        return fmt::format("output '{}' would be too large ({})", t.name, ir::shape_str(o.shape));
-      bytes *= d;
-    }
+    // Guard against overflow before any byte count is computed: from here on every
+    // shape's product fits, so ir::shape_elements needs no check of its own.
+    if (!support::checked_product(o.shape, kMaxTensorBytes / ir::dtype_size(o.dtype)))
+      return fmt::format("output '{}' would be too large ({})", t.name, ir::shape_str(o.shape));
     t.shape_known = true;
   }
   if (def->fold) {
+    int64_t out_bytes = 0;
+    for (ir::TensorId t : n.outputs)
+      if (t != ir::kNoTensor) out_bytes += g.tensor(t).bytes();
+    if (budget.used + out_bytes > budget.limit && all_inputs_constant(g, n))
+      return fmt::format("folding it would make {} bytes of constants, {} in all, over the limit of {} "
+                         "(--max-folded-bytes)",
+                         out_bytes, budget.used + out_bytes, budget.limit);
     std::vector<std::vector<uint8_t>> data;
     if (def->fold(g, n, data) && data.size() == n.outputs.size()) {
       for (size_t i = 0; i < n.outputs.size(); ++i)
         if (n.outputs[i] != ir::kNoTensor) g.tensor(n.outputs[i]).data = std::move(data[i]);
       keep_int8_params(g, n);
       folded = true;
+      budget.used += out_bytes;
     }
   }
   return {};
@@ -100,12 +120,13 @@ void materialize_outputs(ir::Graph& g) {
   }
 }
 
-std::vector<NodeProblem> run(ir::Graph& g, bool stop_at_first) {
+std::vector<NodeProblem> run(ir::Graph& g, bool stop_at_first, int64_t max_folded_bytes) {
   std::vector<NodeProblem> problems;
+  FoldBudget budget{max_folded_bytes};
   std::vector<ir::Node> kept;
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     bool folded = false;
-    std::string why = resolve_node(g, i, folded);
+    std::string why = resolve_node(g, i, folded, budget);
     if (!why.empty()) {
       const ir::Node& n = g.nodes[i];
       if (stop_at_first) throw support::Refusal(fmt::format("{}: node '{}' ({}): {}", g.name, n.name, n.op, why));
@@ -122,8 +143,14 @@ std::vector<NodeProblem> run(ir::Graph& g, bool stop_at_first) {
 
 }  // namespace
 
-void resolve(ir::Graph& g) { run(g, true); }
+int64_t default_max_folded_bytes() {
+  int64_t largest = 0;
+  for (const target::Target& t : target::all_targets()) largest = std::max(largest, t.flash_bytes);
+  return largest;
+}
 
-std::vector<NodeProblem> resolve_collecting(ir::Graph& g) { return run(g, false); }
+void resolve(ir::Graph& g, int64_t max_folded_bytes) { run(g, true, max_folded_bytes); }
+
+std::vector<NodeProblem> resolve_collecting(ir::Graph& g) { return run(g, false, default_max_folded_bytes()); }
 
 }  // namespace mote::passes

@@ -11,6 +11,7 @@
 #include "compiler/target/target.h"
 #include "passes/memory/plan_memory.h"
 #include "passes/quantize_int8.h"
+#include "passes/resolve.h"
 
 namespace mote::driver {
 
@@ -32,6 +33,8 @@ struct CompileOptions {
   // --io int8: pass int8-io, the C API takes and returns int8 (not in builds that
   // expose intermediates: calibration and per-layer reports read float tensors).
   bool io_int8 = false;
+  // Constant folding refuses to make more bytes than this (--max-folded-bytes).
+  int64_t max_folded_bytes = passes::default_max_folded_bytes();
 };
 
 struct CompileResult {

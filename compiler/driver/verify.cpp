@@ -25,11 +25,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Checks a data file's tensor against the graph tensor it feeds or is compared with.
-// Float data for an int8 input or output (--io int8) matches: it is converted.
+// Checks a data file's tensor against the graph tensor it feeds or is compared with:
+// the same shape, not only the same count (a 64x1 input is not a 1x64 one). Float
+// data for an int8 input or output (--io int8) matches: it is converted.
 void check_matches(const ir::Tensor& data, const ir::Tensor& model, const std::string& file, const char* role) {
   const bool converted = ops::is_s8_quantized(model) && data.dtype == ir::DType::kF32;
-  if ((data.dtype != model.dtype && !converted) || data.elements() != model.elements())
+  if ((data.dtype != model.dtype && !converted) || data.shape != model.shape)
     throw support::Refusal(fmt::format("{}: {} {}[{}] does not match the model's '{}' {}[{}]", file, role,
                                        ir::dtype_name(data.dtype), ir::shape_str(data.shape), model.name,
                                        ir::dtype_name(model.dtype), ir::shape_str(model.shape)));
