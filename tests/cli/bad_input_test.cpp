@@ -2,6 +2,7 @@
 // naming the file, node and reason, and must leave the output directory empty.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -69,6 +70,7 @@ void expect_refusal(const Workspace& w, const std::vector<std::string>& needles)
   INFO(r.output);
   CHECK(r.code == 2);
   CHECK(r.output.rfind("mote: error: ", 0) == 0);
+  CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);  // one line
   for (const std::string& n : needles) CHECK(r.output.find(n) != std::string::npos);
   CHECK(w.out_empty());
 }
