@@ -25,17 +25,6 @@ namespace {
 
 using mote::support::Refusal;
 
-std::map<std::string, std::vector<int64_t>> parse_input_shapes(const std::vector<std::string>& specs) {
-  std::map<std::string, std::vector<int64_t>> shapes;
-  for (const std::string& s : specs) {
-    const size_t eq = s.rfind('=');
-    if (eq == std::string::npos || eq == 0)
-      throw Refusal(fmt::format("--input-shape '{}': expected NAME=DxDx..., e.g. input=1x3x32x32", s));
-    shapes[s.substr(0, eq)] = mote::driver::parse_shape(s.substr(eq + 1));
-  }
-  return shapes;
-}
-
 // A folder given as the model means its model.onnx (the backend-test layout).
 std::string model_file(const std::string& arg) {
   if (std::filesystem::is_directory(arg)) return (std::filesystem::path(arg) / "model.onnx").string();
@@ -70,7 +59,7 @@ void add_common(CLI::App* cmd, Common& c) {
 mote::driver::CompileOptions compile_options(const Common& c) {
   mote::driver::CompileOptions o;
   o.model_path = model_file(c.model);
-  o.input_shapes = parse_input_shapes(c.input_shapes);
+  o.input_shapes = mote::driver::parse_input_shapes(c.input_shapes);
   o.planner = c.planner;
   o.print_after = c.print_after;
   o.target = mote::target::find_target(c.target);
@@ -329,7 +318,7 @@ int main(int argc, char** argv) {
         fmt::print("{}\t{}\n", op, mote::ops::find_op(op) ? "yes" : "no");
       return 0;
     }
-    if (inspect->parsed()) return mote::driver::inspect(model_file(ic.model), parse_input_shapes(ic.input_shapes));
+    if (inspect->parsed()) return mote::driver::inspect(model_file(ic.model), mote::driver::parse_input_shapes(ic.input_shapes));
   } catch (const mote::support::Error& e) {
     // A refusal is one line, whatever the model's names hold; other errors keep
     // their build logs as they are.

@@ -46,21 +46,40 @@ std::vector<int64_t> parse_shape(const std::string& text) {
   return dims;
 }
 
+std::map<std::string, std::vector<int64_t>> parse_input_shapes(const std::vector<std::string>& specs) {
+  std::map<std::string, std::vector<int64_t>> shapes;
+  for (const std::string& s : specs) {
+    const size_t eq = s.rfind('=');
+    if (eq == std::string::npos || eq == 0)
+      throw support::Refusal(fmt::format("--input-shape '{}': expected NAME=DxDx..., e.g. input=1x3x32x32", s));
+    shapes[s.substr(0, eq)] = parse_shape(s.substr(eq + 1));
+  }
+  return shapes;
+}
+
 ir::Graph load_graph(const std::string& model_path, const std::map<std::string, std::vector<int64_t>>& input_shapes,
-                     const std::map<std::string, std::string>& bound_input_files) {
+                     const std::map<std::string, std::string>& bound_input_files, bool isolate_onnx) {
   frontend::LoadOptions lo;
   lo.input_shapes = input_shapes;
+  lo.isolate_onnx = isolate_onnx;
   for (const auto& [name, file] : bound_input_files) lo.bound_inputs[name] = frontend::read_tensor_proto_file(file);
   const onnx::ModelProto m = frontend::load_model(model_path, lo);
   return frontend::lower_to_ir(m, model_path);
 }
 
 CompileResult compile(const CompileOptions& opts) {
+  const std::string symbol = opts.symbol.empty() ? default_symbol(opts.model_path) : opts.symbol;
+  if (symbol != codegen::c_identifier(symbol))  // before the model is read: a bad flag is the first thing to say
+    throw support::Refusal(fmt::format("--name '{}' is not a C identifier", symbol));
+  return compile_graph(load_graph(opts.model_path, opts.input_shapes, opts.bound_input_files, opts.isolate_onnx), opts);
+}
+
+CompileResult compile_graph(ir::Graph g, const CompileOptions& opts) {
   CompileResult r;
   r.symbol = opts.symbol.empty() ? default_symbol(opts.model_path) : opts.symbol;
   if (r.symbol != codegen::c_identifier(r.symbol))
     throw support::Refusal(fmt::format("--name '{}' is not a C identifier", r.symbol));
-  r.graph = load_graph(opts.model_path, opts.input_shapes, opts.bound_input_files);
+  r.graph = std::move(g);
   // Float builds expose every tensor before fusion (calibration sees pre-activation
   // values); int8 builds after fusion, so exposing does not change what is quantized.
   if (opts.expose_intermediates && !opts.quantize) passes::expose_intermediates(r.graph);

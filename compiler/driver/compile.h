@@ -35,6 +35,8 @@ struct CompileOptions {
   bool io_int8 = false;
   // Constant folding refuses to make more bytes than this (--max-folded-bytes).
   int64_t max_folded_bytes = passes::default_max_folded_bytes();
+  // Run ONNX's own tools in a child process (frontend::LoadOptions::isolate_onnx).
+  bool isolate_onnx = true;
 };
 
 struct CompileResult {
@@ -51,9 +53,12 @@ std::string default_symbol(const std::string& model_path);
 
 // Loads and lowers the model (refusing bad input with exit 2), without running passes.
 ir::Graph load_graph(const std::string& model_path, const std::map<std::string, std::vector<int64_t>>& input_shapes,
-                     const std::map<std::string, std::string>& bound_input_files = {});
+                     const std::map<std::string, std::string>& bound_input_files = {}, bool isolate_onnx = true);
 
 CompileResult compile(const CompileOptions& opts);
+
+// The passes and codegen of compile() on a graph already loaded from opts.model_path.
+CompileResult compile_graph(ir::Graph g, const CompileOptions& opts);
 
 // Writes SYMBOL.h, SYMBOL.cpp and SYMBOL_weights.cpp into `outdir` (created if needed).
 // Files appear only once all three are written.
@@ -61,5 +66,8 @@ std::vector<std::string> write_outputs(const CompileResult& r, const std::string
 
 // "1x3x32x32" -> {1,3,32,32}; refuses malformed text.
 std::vector<int64_t> parse_shape(const std::string& text);
+
+// --input-shape NAME=DxDx... specs, the last '=' splitting name from shape.
+std::map<std::string, std::vector<int64_t>> parse_input_shapes(const std::vector<std::string>& specs);
 
 }  // namespace mote::driver

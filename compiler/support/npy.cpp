@@ -67,8 +67,9 @@ std::vector<int64_t> parse_shape(const std::string& v, const std::string& path) 
 
 }  // namespace
 
-NpyArray read_npy(const std::string& path) {
-  const std::string s = read_text(path);
+NpyArray read_npy(const std::string& path) { return parse_npy(read_text(path), path); }
+
+NpyArray parse_npy(const std::string& s, const std::string& path) {
   static const char kMagic[] = "\x93NUMPY";
   if (s.size() < 10 || s.compare(0, 6, kMagic, 6) != 0) refuse(path, "no \\x93NUMPY magic");
   const int major = static_cast<uint8_t>(s[6]);
@@ -99,12 +100,9 @@ NpyArray read_npy(const std::string& path) {
     refuse(path, fmt::format("dtype '{}' (read: <f4, <f8 and little-endian integers)", d));
   a.is_float = kind == 'f';
 
-  uint64_t count = 1;
-  for (int64_t dim : a.shape) {
-    if (dim != 0 && count > std::numeric_limits<uint64_t>::max() / 16 / static_cast<uint64_t>(dim))
-      refuse(path, "shape too large");
-    count *= static_cast<uint64_t>(dim);
-  }
+  const auto elements = checked_product(a.shape, std::numeric_limits<int64_t>::max() / 16);
+  if (!elements) refuse(path, "shape too large");
+  const auto count = static_cast<uint64_t>(*elements);
   const size_t data_at = header_at + header_len;
   const uint64_t have = s.size() - data_at;
   if (have < count * size)

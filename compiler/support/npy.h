@@ -18,4 +18,7 @@ struct NpyArray {
 // Throws support::Refusal naming `path` when the file cannot be read as above.
 NpyArray read_npy(const std::string& path);
 
+// The same for a file's bytes already in memory; `name` is used in messages.
+NpyArray parse_npy(const std::string& bytes, const std::string& name);
+
 }  // namespace mote::support
