@@ -7,7 +7,7 @@ PKGS=(
   build-essential cmake ninja-build pkg-config
   libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
   libfmt-dev libcli11-dev catch2
-  llvm-14-dev clang-14 lld-14
+  llvm-14-dev clang-14 lld-14 libclang-rt-14-dev clang-tidy-14 cppcheck
   gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
   python3
 )

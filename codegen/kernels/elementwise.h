@@ -36,9 +36,6 @@ inline bool ew_neg_p(uint32_t) { return false; }
 inline bool ew_neg_p(uint64_t) { return false; }
 inline bool ew_neg_p(bool) { return false; }
 
-template <class T> inline bool ew_isnan(T) { return false; }
-inline bool ew_isnan(float x) { return x != x; }
-inline bool ew_isnan(double x) { return x != x; }
 
 // --- math on float and double ---------------------------------------------------
 inline float ew_ceil(float x) { return ceilf(x); }
@@ -209,7 +206,7 @@ struct op_cosh { template <class P, class Y, class X> static Y f(X x) { return e
 struct op_asinh { template <class P, class Y, class X> static Y f(X x) { return ew_asinh(x); } };
 struct op_acosh { template <class P, class Y, class X> static Y f(X x) { return ew_acosh(x); } };
 struct op_atanh { template <class P, class Y, class X> static Y f(X x) { return ew_atanh(x); } };
-struct op_isnan { template <class P, class Y, class X> static Y f(X x) { return ew_isnan(x); } };
+struct op_isnan { template <class P, class Y, class X> static Y f(X x) { return k_isnan(x); } };
 struct op_isinf {
   template <class P, class Y, class X> static Y f(X x) {
     return ew_isinf(x) && (ew_neg_p(x) ? P::detect_negative != 0 : P::detect_positive != 0);
@@ -252,8 +249,8 @@ struct op_and { template <class Y, class T> static Y f(T a, T b) { return a && b
 struct op_or { template <class Y, class T> static Y f(T a, T b) { return a || b; } };
 struct op_xor { template <class Y, class T> static Y f(T a, T b) { return a != b; } };
 // Max and Min propagate NaN, as numpy's maximum and minimum do.
-struct op_max { template <class Y, class T> static Y f(T a, T b) { return (b > a || ew_isnan(b)) ? b : a; } };
-struct op_min { template <class Y, class T> static Y f(T a, T b) { return (b < a || ew_isnan(b)) ? b : a; } };
+struct op_max { template <class Y, class T> static Y f(T a, T b) { return (b > a || k_isnan(b)) ? b : a; } };
+struct op_min { template <class Y, class T> static Y f(T a, T b) { return (b < a || k_isnan(b)) ? b : a; } };
 struct op_sum { template <class Y, class T> static Y f(T a, T b) { return ew_add(a, b); } };
 
 // How the variadic kernels finish an element: Mean divides the sum by the

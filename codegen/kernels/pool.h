@@ -17,7 +17,7 @@ void max_pool2d(const T* x, T* y) {
             const idx_t iw = ow * P::SW - P::PL + kw * P::DW;
             if (iw < 0 || iw >= P::W) continue;
             const T v = xc[ih * P::W + iw];
-            if (v > best || v != v) best = v;
+            if (v > best || k_isnan(v)) best = v;
           }
         }
         yc[oh * P::OW + ow] = best;

@@ -69,12 +69,12 @@ template <class T> struct red_prod {
 // NaN wins, as in numpy.
 template <class T> struct red_max {
   T m = T(-HUGE_VAL);
-  void add(T v) { if (v > m || v != v) m = m != m ? m : v; }
+  void add(T v) { if (v > m || k_isnan(v)) m = k_isnan(m) ? m : v; }
   T get(idx_t) const { return m; }
 };
 template <class T> struct red_min {
   T m = T(HUGE_VAL);
-  void add(T v) { if (v < m || v != v) m = m != m ? m : v; }
+  void add(T v) { if (v < m || k_isnan(v)) m = k_isnan(m) ? m : v; }
   T get(idx_t) const { return m; }
 };
 // log(sum(exp(v))) kept as m + log(s), s = sum(exp(v - m)) with m the running

@@ -18,7 +18,7 @@ void softmax_s8(const int8_t* x, int8_t* y) {
       for (idx_t a = 0; a < P::axis_len; ++a) {
         const uint32_t e = static_cast<uint32_t>(P::exp_table[mx - x[base + a * P::inner]]);
         const int32_t q = P::out_zp + static_cast<int32_t>((e * static_cast<uint32_t>(P::inv_out_scale) + sum / 2) / sum);
-        y[base + a * P::inner] = static_cast<int8_t>(q < -128 ? -128 : q > 127 ? 127 : q);
+        y[base + a * P::inner] = static_cast<int8_t>(k_min<int32_t>(127, k_max<int32_t>(-128, q)));
       }
     }
 }
