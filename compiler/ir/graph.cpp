@@ -1,14 +1,20 @@
 #include "compiler/ir/graph.h"
 
+#include "compiler/support/checked.h"
+
 #include <algorithm>
 
 namespace mote::ir {
 
 int64_t shape_elements(const Shape& s) {
+  // Saturating: an operator's rule may compute a shape from untrusted constants
+  // before resolve bounds it, and a count that overflows must read as too large.
   int64_t n = 1;
-  for (int64_t d : s) n *= d;
+  for (int64_t d : s) n = support::saturating_mul(n, d < 0 ? 0 : d);
   return n;
 }
+
+int64_t Tensor::bytes() const { return support::saturating_mul(elements(), dtype_size(dtype)); }
 
 std::string shape_str(const Shape& s) {
   if (s.empty()) return "scalar";

@@ -39,7 +39,7 @@ struct Tensor {
 
   bool is_constant() const { return data.has_value(); }
   int64_t elements() const { return shape_elements(shape); }
-  int64_t bytes() const { return elements() * dtype_size(dtype); }
+  int64_t bytes() const;  // saturates at INT64_MAX, as shape_elements does
 };
 
 }  // namespace mote::ir

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "compiler/support/checked.h"
+
 namespace mote::ir {
 namespace {
 
@@ -41,8 +43,8 @@ int64_t element_as_int(DType t, const uint8_t* p) {
     case DType::kI64: return load<int64_t>(p);
     case DType::kU64: return static_cast<int64_t>(load<uint64_t>(p));
     case DType::kF32: case DType::kF64: {
-      double d = element_as_double(t, p);
-      return std::isfinite(d) ? static_cast<int64_t>(d) : 0;
+      const double d = element_as_double(t, p);
+      return std::isfinite(d) ? support::saturating_int64(d) : 0;
     }
     default: return static_cast<int64_t>(element_as_double(t, p));
   }
@@ -81,7 +83,7 @@ std::vector<uint8_t> encode_double(DType t, const std::vector<double>& v) {
       case DType::kF64: store<double>(p, d); break;
       case DType::kBool: store<uint8_t>(p, d != 0.0); break;
       default: {
-        std::vector<int64_t> one{std::isfinite(d) ? static_cast<int64_t>(d) : 0};
+        std::vector<int64_t> one{std::isfinite(d) ? support::saturating_int64(d) : 0};
         std::vector<uint8_t> b = encode_int(t, one);
         std::memcpy(p, b.data(), sz);
       }

@@ -11,10 +11,21 @@ const ir::Tensor& InferContext::input(size_t i) const {
   return g_.tensor(n_.inputs[i]);
 }
 
-std::vector<int64_t> InferContext::const_ints(size_t i, const char* what) const {
+namespace {
+bool in_bounds(int64_t v) { return v >= -InferContext::kMaxOperand && v <= InferContext::kMaxOperand; }
+}  // namespace
+
+std::vector<int64_t> InferContext::const_ints_unbounded(size_t i, const char* what) const {
   const ir::Tensor& t = input(i);
   if (!t.is_constant()) refuse("{} (input {}, '{}') must be a constant known at compile time", what, i, t.name);
   return ir::data_as_int(t);
+}
+
+std::vector<int64_t> InferContext::const_ints(size_t i, const char* what) const {
+  std::vector<int64_t> v = const_ints_unbounded(i, what);
+  for (int64_t x : v)
+    if (!in_bounds(x)) refuse("{} holds {}, beyond the +-2^31 Mote handles", what, x);
+  return v;
 }
 
 std::vector<double> InferContext::const_doubles(size_t i, const char* what) const {
@@ -35,6 +46,7 @@ const T* get(const ir::Attributes& a, const std::string& name, const char* kind)
 
 int64_t InferContext::attr_int(const std::string& name, int64_t dflt) const {
   const int64_t* v = get<int64_t>(n_.attrs, name, "an integer");
+  if (v && !in_bounds(*v)) refuse("attribute '{}' = {} is beyond the +-2^31 Mote handles", name, *v);
   return v ? *v : dflt;
 }
 
@@ -53,6 +65,9 @@ std::string InferContext::attr_string(const std::string& name, const std::string
 
 std::vector<int64_t> InferContext::attr_ints(const std::string& name, const std::vector<int64_t>& dflt) const {
   const std::vector<int64_t>* v = get<std::vector<int64_t>>(n_.attrs, name, "a list of integers");
+  if (v)
+    for (int64_t x : *v)
+      if (!in_bounds(x)) refuse("attribute '{}' holds {}, beyond the +-2^31 Mote handles", name, x);
   return v ? *v : dflt;
 }
 

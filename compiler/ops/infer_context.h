@@ -33,8 +33,15 @@ class InferContext {
   ir::DType dtype(size_t i) const { return input(i).dtype; }
   int64_t rank(size_t i) const { return static_cast<int64_t>(input(i).shape.size()); }
   bool is_const(size_t i) const { return has_input(i) && input(i).is_constant(); }
+  // Integers an operator's rule reads (constant inputs, attributes) are refused
+  // beyond +-2^31, so that the sums and products of two of them that rules compute
+  // cannot overflow; no dimension, axis or count of a model Mote compiles is larger.
+  static constexpr int64_t kMaxOperand = int64_t{1} << 31;
   // Data of a constant input; refuses when the input is computed at run time.
   std::vector<int64_t> const_ints(size_t i, const char* what) const;
+  // The same without the bound, for rules that clamp the values themselves (Slice's
+  // INT64_MAX for "to the end").
+  std::vector<int64_t> const_ints_unbounded(size_t i, const char* what) const;
   std::vector<double> const_doubles(size_t i, const char* what) const;
 
   bool has_attr(const std::string& name) const { return n_.attrs.count(name) != 0; }

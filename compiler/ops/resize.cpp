@@ -44,7 +44,7 @@ Plan plan_of(const InferContext& ctx) {
     const std::vector<double> s = ctx.const_doubles(2, "scales");
     ctx.require(s.size() == r, "scales has {} entries, the input has rank {}", s.size(), r);
     for (size_t d = 0; d < r; ++d) {
-      ctx.require(s[d] > 0, "scales must be positive");
+      ctx.require(s[d] > 0 && s[d] <= 65536, "scale {} is not supported (0 < scale <= 65536)", s[d]);
       p.out.push_back(static_cast<int64_t>(std::floor(s[d] * static_cast<double>(x[d]))));
     }
     p.scales = s;

@@ -36,8 +36,8 @@ Walk Slice_walk(const InferContext& ctx) {
     ends = ctx.attr_ints("ends");
     axes = ctx.attr_ints("axes");
   } else {
-    starts = ctx.const_ints(1, "starts");
-    ends = ctx.const_ints(2, "ends");
+    starts = ctx.const_ints_unbounded(1, "starts");  // clamped below
+    ends = ctx.const_ints_unbounded(2, "ends");
     if (ctx.has_input(3)) axes = ctx.const_ints(3, "axes");
     if (ctx.has_input(4)) steps = ctx.const_ints(4, "steps");
   }

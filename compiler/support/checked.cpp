@@ -14,6 +14,19 @@ std::optional<int64_t> checked_mul(int64_t a, int64_t b) {
   return r;
 }
 
+int64_t saturating_mul(int64_t a, int64_t b) {
+  const auto m = checked_mul(a, b);
+  return m ? *m : std::numeric_limits<int64_t>::max();
+}
+
+int64_t saturating_int64(double d) {
+  if (!(d == d)) return 0;
+  // 2^63 is exact in a double; every double below it converts.
+  if (d >= 9223372036854775808.0) return std::numeric_limits<int64_t>::max();
+  if (d < -9223372036854775808.0) return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(d);
+}
+
 std::optional<int64_t> checked_product(const std::vector<int64_t>& dims, int64_t limit) {
   int64_t n = 1;
   bool zero = false;
