@@ -6,6 +6,7 @@
 
 #include "codegen/embedded_file.h"
 #include "codegen/escape.h"
+#include "codegen/kernel_files.h"
 #include "codegen/literals.h"
 #include "codegen/symbols.h"
 #include "compiler/ops/registry.h"
@@ -106,16 +107,8 @@ std::string weight_decl(const ir::Tensor& t, const std::string& name) {
   return fmt::format("const {} {}[{}]", ir::dtype_ctype(t.dtype), name, std::max<int64_t>(1, t.elements()));
 }
 
-std::vector<ir::TensorId> used_constants(const ir::Graph& g) {
-  std::set<ir::TensorId> used;
-  for (const ir::Node& n : g.nodes)
-    for (ir::TensorId t : n.inputs)
-      if (t != ir::kNoTensor && g.tensor(t).is_constant()) used.insert(t);
-  return {used.begin(), used.end()};
-}
-
 std::string emit_weights(const ir::Graph& g, const Options& o, const Symbols& s) {
-  const auto consts = used_constants(g);
+  const auto consts = kernel_constants(g);
   int64_t bytes = 0;
   for (ir::TensorId id : consts) bytes += g.tensor(id).bytes();
   std::string w = banner(o);
@@ -136,7 +129,7 @@ std::string emit_weights(const ir::Graph& g, const Options& o, const Symbols& s)
 
 // --- SYMBOL.cpp --------------------------------------------------------------
 
-std::string param_value(const ops::Param::Value& v, std::string& type, std::string& suffix) {
+std::string param_value(const ir::KernelParam::Value& v, std::string& type, std::string& suffix) {
   auto fits32 = [](int64_t x) { return x >= INT32_MIN && x <= INT32_MAX; };
   if (const int64_t* i = std::get_if<int64_t>(&v)) {
     type = fits32(*i) ? "int32_t" : "int64_t";
@@ -165,9 +158,9 @@ std::string param_value(const ops::Param::Value& v, std::string& type, std::stri
   return fmt::format("{{{}}}", fmt::join(items, ", "));
 }
 
-std::string param_struct(const std::string& name, const ir::Node& n, const ops::KernelCall& k) {
-  std::string out = fmt::format("// {} {}\nstruct {} {{\n", n.op, comment_quote(n.name), name);
-  for (const ops::Param& p : k.params) {
+std::string param_struct(const std::string& name, const ir::Node& n, const ir::KernelCall& k) {
+  std::string out = fmt::format("// {} {}: {}\nstruct {} {{\n", n.op, comment_quote(n.name), k.variant, name);
+  for (const ir::KernelParam& p : k.params) {
     std::string type, suffix;
     const std::string value = param_value(p.value, type, suffix);
     out += fmt::format("  static constexpr {} {}{} = {};\n", type, p.name, suffix, value);
@@ -175,28 +168,35 @@ std::string param_struct(const std::string& name, const ir::Node& n, const ops::
   return out + "};\n";
 }
 
-struct Lowered {
-  ops::KernelCall call;
-  ops::Cost cost;
-};
+const ir::KernelCall& call_of(const ir::Node& n) { return *n.kernel; }
 
-std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, const std::vector<Lowered>& lowered) {
+// Per-layer profiling hooks: free unless the build defines them (docs/performance.md).
+constexpr const char* kProfileHooks =
+    "// Per-layer profiling hooks, empty unless the build passes -DMOTE_PROFILE_HOOKS='\"hooks.h\"' naming a\n"
+    "// header that defines MOTE_LAYER_BEGIN(index, name) and MOTE_LAYER_END(index, name) (mote bench\n"
+    "// --per-layer does; docs/performance.md shows DWT->CYCCNT on silicon).\n"
+    "#ifdef MOTE_PROFILE_HOOKS\n#include MOTE_PROFILE_HOOKS\n#endif\n"
+    "#ifndef MOTE_LAYER_BEGIN\n#define MOTE_LAYER_BEGIN(index, name) ((void)0)\n#endif\n"
+    "#ifndef MOTE_LAYER_END\n#define MOTE_LAYER_END(index, name) ((void)0)\n#endif\n\n";
+
+std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, const std::vector<ops::Cost>& costs) {
   const std::string P = o.symbol, U = upper(o.symbol);
   std::string src = banner(o);
   int64_t macs = 0;
-  for (const Lowered& l : lowered) macs += l.cost.macs;
+  for (const ops::Cost& c : costs) macs += c.macs;
   src += fmt::format("//\n// Model '{}': {} nodes, {} MACs per inference, arena {} bytes.\n\n", o.symbol,
                      g.nodes.size(), macs, g.arena_bytes);
-  src += fmt::format("#include \"{}.h\"\n\n#include <math.h>\n#include <stdint.h>\n#include <string.h>\n\n", P);
+  src += fmt::format("#include \"{}.h\"\n\n#include <math.h>\n#include <stdint.h>\n#include <string.h>\n", P);
 
-  // Only the kernel files this model uses, in library order.
-  std::set<std::string> files{"common.h"};
-  for (const Lowered& l : lowered) {
-    files.insert(l.call.file);
-    // The int8 kernels (*_s8.h) use the requantization primitives.
-    const std::string& f = l.call.file;
-    if (f.size() >= 5 && f.compare(f.size() - 5, 5, "_s8.h") == 0) files.insert("requant.h");
-  }
+  // Only the kernel files this model's kernels need, in library order.
+  std::set<std::string> wanted;
+  for (const ir::Node& n : g.nodes) wanted.insert(call_of(n).file);
+  const std::vector<std::string> files = kernel_file_closure(wanted);
+  // An ISA's intrinsics (a kernel chosen for the core's DSP or Helium): the code
+  // is for that core only, and says so when built for another.
+  for (const std::string& inc : kernel_system_includes(files)) src += fmt::format("#include {}\n", inc);
+  src += "\n";
+  src += kProfileHooks;
   // clang (unlike gcc) warns of unused inline functions and constants in an anonymous
   // namespace. Both are expected here: a kernel file comes whole, and a layer's
   // parameter struct names every shape of the layer, read or not.
@@ -204,11 +204,11 @@ std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, 
          "#pragma clang diagnostic ignored \"-Wunused-function\"\n"
          "#pragma clang diagnostic ignored \"-Wunused-const-variable\"\n#endif\n\n";
   src += "namespace {\n\n";
-  for (const EmbeddedFile& f : kernel_files())
-    if (files.count(f.name)) src += fmt::format("// ---- kernel library: {} ----\n{}\n", f.name, f.text);
+  for (const std::string& f : files)
+    src += fmt::format("// ---- kernel library: {} ----\n{}\n", f, find_embedded(kernel_files(), f));
   src += "}  // namespace\n\n";
 
-  const auto consts = used_constants(g);
+  const auto consts = kernel_constants(g);
   if (!consts.empty()) {
     src += fmt::format("// Weights, defined in {}_weights.cpp.\n", P);
     for (ir::TensorId id : consts) src += fmt::format("extern {};\n", weight_decl(g.tensor(id), tensor_ref(s, id)));
@@ -220,7 +220,7 @@ std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, 
     src += fmt::format("alignas(16) uint8_t g_arena[{}];  // every intermediate tensor, placed by the memory planner\n\n",
                        g.arena_bytes);
   src += "// Node parameters: every shape a compile-time constant.\n";
-  for (size_t i = 0; i < g.nodes.size(); ++i) src += param_struct(s.node_params[i], g.nodes[i], lowered[i].call) + "\n";
+  for (size_t i = 0; i < g.nodes.size(); ++i) src += param_struct(s.node_params[i], g.nodes[i], call_of(g.nodes[i])) + "\n";
   src += "}  // namespace\n\n#if defined(__clang__)\n#pragma clang diagnostic pop\n#endif\n\n";
 
   src += fmt::format("extern \"C\" int {}_run({}) {{\n", P, io_params(g, s));
@@ -236,9 +236,9 @@ std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, 
   };
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const ir::Node& n = g.nodes[i];
-    const ops::KernelCall& k = lowered[i].call;
+    const ir::KernelCall& k = call_of(n);
     src += fmt::format("\n  // {} {}", n.op, comment_quote(n.name));
-    if (lowered[i].cost.macs) src += fmt::format(", {} MACs", lowered[i].cost.macs);
+    if (costs[i].macs) src += fmt::format(", {} MACs", costs[i].macs);
     src += "\n";
     for (ir::TensorId out : n.outputs) {
       if (out == ir::kNoTensor || !g.lives_in_arena(out) || declared[static_cast<size_t>(out)]) continue;
@@ -265,7 +265,11 @@ std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, 
       indent = "    ";
     }
     for (ir::TensorId t : k.outputs) args.push_back(ref(t));
+    if (k.scratch_bytes > 0) args.push_back(fmt::format("g_arena + {}", k.scratch_offset));
+    const std::string layer = fmt::format("{}, {}", i, string_literal(n.name));
+    src += fmt::format("{}MOTE_LAYER_BEGIN({});\n", indent, layer);
     src += fmt::format("{}{}<{}>({});\n", indent, k.kernel, fmt::join(targs, ", "), fmt::join(args, ", "));
+    src += fmt::format("{}MOTE_LAYER_END({});\n", indent, layer);
     if (k.inputs_as_array) src += "  }\n";
   }
   src += "  return 0;\n}\n\n";
@@ -285,27 +289,29 @@ std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, 
 
 }  // namespace
 
+std::vector<ir::TensorId> kernel_constants(const ir::Graph& g) {
+  std::set<ir::TensorId> used;
+  for (const ir::Node& n : g.nodes)
+    if (n.kernel)
+      for (ir::TensorId t : n.kernel->inputs)
+        if (t != ir::kNoTensor && g.tensor(t).is_constant()) used.insert(t);
+  return {used.begin(), used.end()};
+}
+
 Files generate(const ir::Graph& g, const Options& o) {
-  if (!g.resolved || !g.planned) throw support::InternalError("codegen needs a resolved and planned graph");
+  // Every choice was made before planning; codegen only prints it.
+  if (!g.resolved || !g.kernels_selected || !g.planned)
+    throw support::InternalError("codegen needs a resolved graph with kernels selected and memory planned");
   const Symbols s = make_symbols(g, o.symbol);
-  std::vector<Lowered> lowered;
+  std::vector<ops::Cost> costs;
   for (const ir::Node& n : g.nodes) {
     const ops::OpDef* def = ops::find_op(n.op);
-    if (!def || !def->lower)
-      throw support::Refusal(fmt::format("{}: node '{}' ({}): no kernel for this operator", g.name, n.name, n.op));
-    Lowered l;
-    try {
-      l.call = def->lower(g, n, o.target);
-    } catch (const support::Refusal& e) {
-      throw support::Refusal(fmt::format("{}: node '{}' ({}): {}", g.name, n.name, n.op, e.what()));
-    }
-    if (def->cost) l.cost = def->cost(g, n);
-    lowered.push_back(std::move(l));
+    costs.push_back(def && def->cost ? def->cost(g, n) : ops::Cost{});
   }
   Files f;
   f.header = emit_header(g, o, s);
   f.weights = emit_weights(g, o, s);
-  f.source = emit_source(g, o, s, lowered);
+  f.source = emit_source(g, o, s, costs);
   return f;
 }
 

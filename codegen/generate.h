@@ -21,6 +21,12 @@ struct Files {
   std::string weights;  // SYMBOL_weights.cpp
 };
 
+// Needs a graph whose kernels are selected (select-kernels) and memory planned.
 Files generate(const ir::Graph& g, const Options& opts);
+
+// The constants the chosen kernels read: what SYMBOL_weights.cpp holds and the
+// weights the compile summary counts (a bias folded into a kernel's parameters is
+// not among them).
+std::vector<ir::TensorId> kernel_constants(const ir::Graph& g);
 
 }  // namespace mote::codegen

@@ -16,13 +16,15 @@
 #include "passes/qoperator_to_int8.h"
 #include "passes/quantize_int8.h"
 #include "passes/resolve.h"
+#include "passes/select_kernels.h"
 
 namespace mote::passes {
 
 const std::vector<std::string>& pass_names() {
   static const std::vector<std::string> names = {
       "dce",           "resolve", "eliminate-identity", "dce-2",         "fold-batch-norm", "fuse-activation",
-      "qdq-signed",    "fold-qdq", "qoperator-to-int8", "quantize-int8", "int8-io",         "plan-memory"};
+      "qdq-signed",    "fold-qdq", "qoperator-to-int8", "quantize-int8", "int8-io",         "select-kernels",
+      "plan-memory"};
   return names;
 }
 
@@ -48,6 +50,8 @@ MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
       })
                     : std::function<void()>(),
       opts.io_int8 ? std::function<void()>([&] { int8_io(g); }) : std::function<void()>(),
+      // Last before planning: the scratch each kernel needs is planned with the tensors.
+      [&] { select_kernels(g, opts.target, opts.preference); },
       [&] { report = plan_memory(g, opts.planner); },
   };
   verifier::verify_or_throw(g, "frontend");

@@ -7,6 +7,8 @@
 
 #include "compiler/ir/graph.h"
 #include "passes/memory/plan_memory.h"
+#include "compiler/ops/op_def.h"
+#include "compiler/target/target.h"
 #include "passes/quantize_int8.h"
 #include "passes/resolve.h"
 
@@ -22,6 +24,8 @@ struct PipelineOptions {
   bool expose_before_quantize = false;
   bool io_int8 = false;  // --io int8: run int8-io, the C API takes and returns int8
   int64_t max_folded_bytes = default_max_folded_bytes();  // resolve's folding limit
+  target::Target target = target::host_target();         // select-kernels: the core's features
+  ops::Preference preference = ops::Preference::kSpeed;  // select-kernels: --optimize
 };
 
 // The names of the passes, in the order they run.

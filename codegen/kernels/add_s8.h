@@ -1,3 +1,4 @@
+// needs: requant.h
 // Int8 elementwise Add of two tensors of P::count elements each, in TFLite's
 // integer-only form (TFLM's reference add). Uses requant.h.
 // Both inputs are offset to zero, shifted left by left_shift (20 in TFLite),

@@ -1,3 +1,4 @@
+// needs: requant.h
 // Optimized int8 convolutions, NCHW: pointwise and depthwise 3x3. conv_s8.h is
 // the reference they must match bit for bit (tests/unit/fast_kernels_test.cpp).
 // Uses requant.h. Parameters: conv_s8.h's (each kernel asserts the shapes it

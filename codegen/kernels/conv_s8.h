@@ -1,3 +1,4 @@
+// needs: requant.h
 // Int8 convolution, NCHW, in TFLite's integer-only form (TFLM's reference
 // conv / depthwise_conv with per-channel quantization). Uses requant.h.
 // The parameters of conv.h (N, C, M, G, H, W, OH, OW, KH, KW, SH, SW, DH, DW,

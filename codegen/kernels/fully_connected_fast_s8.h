@@ -1,3 +1,4 @@
+// needs: requant.h
 // Optimized int8 fully connected layer; fully_connected_s8.h is the reference it
 // must match bit for bit (tests/unit/fast_kernels_test.cpp). Uses requant.h.
 // Parameters: fully_connected_s8.h's plus

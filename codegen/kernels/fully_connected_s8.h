@@ -1,3 +1,4 @@
+// needs: requant.h
 // Int8 fully connected layer in TFLite's integer-only form (TFLM's reference
 // fully_connected), per tensor or per output channel. Uses requant.h.
 //   x: (M, K) int8, w: (N, K) int8 (one row per output unit, as TFLite and as

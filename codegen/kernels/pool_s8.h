@@ -1,3 +1,4 @@
+// needs: requant.h
 // Int8 pooling over the two spatial dimensions of NCHW (1-D pools run with
 // H = 1), pool.h's window parameters (N C H W OH OW KH KW SH SW DH DW PT PL PB PR).
 // Max: the output has the input's scale and zero point (exact, no requantization).

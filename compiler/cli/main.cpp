@@ -65,7 +65,7 @@ mote::driver::CompileOptions compile_options(const Common& c) {
   o.target = mote::target::find_target(c.target);
   if (c.optimize != "speed" && c.optimize != "size")
     throw Refusal(fmt::format("--optimize '{}': expected speed or size", c.optimize));
-  o.target.optimize_size = c.optimize == "size";
+  o.preference = c.optimize == "size" ? mote::ops::Preference::kSize : mote::ops::Preference::kSpeed;
   if (!c.max_folded_bytes.empty()) o.max_folded_bytes = mote::driver::parse_bytes(c.max_folded_bytes, "--max-folded-bytes");
   return o;
 }

@@ -32,6 +32,7 @@ Calibration calibrate(const CalibrateOptions& opts) {
   co.target = target::host_target();
   co.expose_intermediates = true;
   co.quantize.reset();  // ranges are taken on the float model
+  co.print_after.clear();  // --print-after shows the build the user asked for, not this one
   const CompileResult r = compile(co);
   const ir::Graph& g = r.graph;
   const std::vector<CalibrationRun> runs = find_calibration_runs(opts.data_dir, g);

@@ -87,6 +87,8 @@ CompileResult compile_graph(ir::Graph g, const CompileOptions& opts) {
   po.expose_before_quantize = opts.expose_intermediates && opts.quantize;
   po.planner = opts.planner;
   po.max_folded_bytes = opts.max_folded_bytes;
+  po.target = opts.target;
+  po.preference = opts.preference;
   po.print_after = opts.print_after;
   po.dump = &std::cerr;
   if (opts.quantize) po.quantize = &*opts.quantize;
@@ -100,13 +102,7 @@ CompileResult compile_graph(ir::Graph g, const CompileOptions& opts) {
   r.files = codegen::generate(r.graph, co);
   r.macs = ops::total_macs(r.graph);
 
-  std::vector<bool> counted(r.graph.tensors.size(), false);
-  for (const ir::Node& n : r.graph.nodes)
-    for (ir::TensorId t : n.inputs)
-      if (t != ir::kNoTensor && r.graph.tensor(t).is_constant() && !counted[static_cast<size_t>(t)]) {
-        counted[static_cast<size_t>(t)] = true;
-        r.weight_bytes += r.graph.tensor(t).bytes();
-      }
+  for (ir::TensorId t : codegen::kernel_constants(r.graph)) r.weight_bytes += r.graph.tensor(t).bytes();
   return r;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "codegen/generate.h"
+#include "compiler/ops/op_def.h"
 #include "compiler/ir/graph.h"
 #include "compiler/target/target.h"
 #include "passes/memory/plan_memory.h"
@@ -37,6 +38,8 @@ struct CompileOptions {
   int64_t max_folded_bytes = passes::default_max_folded_bytes();
   // Run ONNX's own tools in a child process (frontend::LoadOptions::isolate_onnx).
   bool isolate_onnx = true;
+  // --optimize speed|size: which of an operator's kernel variants select-kernels takes.
+  ops::Preference preference = ops::Preference::kSpeed;
 };
 
 struct CompileResult {

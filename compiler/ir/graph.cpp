@@ -72,6 +72,10 @@ void Graph::compact() {
   for (const Node& n : nodes) {
     for (TensorId t : n.inputs) mark(t);
     for (TensorId t : n.outputs) mark(t);
+    if (n.kernel) {
+      for (TensorId t : n.kernel->inputs) mark(t);
+      for (TensorId t : n.kernel->outputs) mark(t);
+    }
   }
   for (TensorId t : inputs) mark(t);
   for (TensorId t : outputs) mark(t);
@@ -86,6 +90,10 @@ void Graph::compact() {
   for (Node& n : nodes) {
     for (TensorId& t : n.inputs) fix(t);
     for (TensorId& t : n.outputs) fix(t);
+    if (n.kernel) {
+      for (TensorId& t : n.kernel->inputs) fix(t);
+      for (TensorId& t : n.kernel->outputs) fix(t);
+    }
   }
   for (TensorId& t : inputs) fix(t);
   for (TensorId& t : outputs) fix(t);

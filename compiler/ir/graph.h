@@ -8,8 +8,12 @@
 //  - every graph output is produced by a node, is a graph input, or is a constant;
 //  - once resolved, every tensor used by a node has a known static shape that
 //    agrees with its operator's rule;
-//  - once planned, arena tensors live at 16-byte aligned offsets inside the
-//    arena and no two arena tensors live at the same step overlap in bytes.
+//  - once kernels are selected, every node has a kernel call whose operands are
+//    tensors of the graph, and a tensor a kernel reads is not dangling even when
+//    no node input names it (a weight re-laid for that kernel);
+//  - once planned, arena tensors and kernel scratch live at 16-byte aligned
+//    offsets inside the arena, and no two of them live at the same step overlap
+//    in bytes.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -27,6 +31,7 @@ struct Graph {
   std::vector<TensorId> outputs;
 
   bool resolved = false;      // every tensor typed and every node checked by its op rule
+  bool kernels_selected = false;  // every node carries its KernelCall (select-kernels)
   bool planned = false;       // arena offsets assigned
   int64_t arena_bytes = 0;    // valid when planned
 

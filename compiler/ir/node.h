@@ -1,8 +1,10 @@
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "compiler/ir/attribute.h"
+#include "compiler/ir/kernel_call.h"
 #include "compiler/ir/tensor.h"
 
 namespace mote::ir {
@@ -14,6 +16,8 @@ struct Node {
   Attributes attrs;
   std::vector<TensorId> inputs;   // kNoTensor marks an absent optional input
   std::vector<TensorId> outputs;  // kNoTensor marks an unused optional output
+  // The kernel that runs it, once pass select-kernels has chosen (empty before).
+  std::optional<KernelCall> kernel;
 };
 
 }  // namespace mote::ir

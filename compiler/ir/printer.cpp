@@ -47,6 +47,18 @@ std::string print(const Graph& g) {
     out += fmt::format("  {} = {} \"{}\"", fmt::join(outs, ", "), n.op, n.name);
     if (!attrs.empty()) out += fmt::format(" {{{}}}", fmt::join(attrs, ", "));
     out += fmt::format(" ({})\n", fmt::join(ins, ", "));
+    if (n.kernel) {
+      const KernelCall& k = *n.kernel;
+      out += fmt::format("    ; kernel {} = {}<> in {}", k.variant, k.kernel, k.file);
+      if (k.scratch_bytes) {
+        out += fmt::format(", scratch {}B", k.scratch_bytes);
+        if (k.scratch_offset >= 0) out += fmt::format(" @{}", k.scratch_offset);
+      }
+      std::vector<std::string> reads;
+      for (TensorId t : k.inputs) reads.push_back(t == kNoTensor ? "_" : "%" + g.tensor(t).name);
+      out += fmt::format(", reads ({})\n", fmt::join(reads, ", "));
+      if (!k.why.empty()) out += fmt::format("    ; passed over: {}\n", k.why);
+    }
   }
   for (TensorId id : g.outputs) out += fmt::format("  output {}\n", operand(g, id));
   out += "}\n";

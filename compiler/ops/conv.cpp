@@ -66,11 +66,14 @@ bool is_depthwise3x3(const Window& win, int64_t group, int64_t channels, int64_t
          all_equal(win.dilations, 1);
 }
 
-KernelCall lower(const ir::Graph& g, const ir::Node& n, const target::Target& t) {
+bool is_s8(const ir::Graph& g, const ir::Node& n) { return in(g, n, 0).dtype == ir::DType::kI8; }
+bool is_s16(const ir::Graph& g, const ir::Node& n) { return in(g, n, 0).dtype == ir::DType::kI16; }
+
+// The reference kernels: conv.h for float, conv_s8.h for int8 and int16.
+KernelCall reference_call(const ir::Graph& g, const ir::Node& n) {
   const ir::Shape& x = in(g, n, 0).shape;
   const ir::Shape& w = in(g, n, 1).shape;
-  const bool s16 = in(g, n, 0).dtype == ir::DType::kI16;
-  const bool s8 = in(g, n, 0).dtype == ir::DType::kI8 || s16;
+  const bool s16 = is_s16(g, n), s8 = is_s8(g, n) || s16;
   KernelCall k{"conv.h", "conv2d", {ir::dtype_ctype(in(g, n, 0).dtype)}, {}, {}, {}};
   if (s8) k = KernelCall{"conv_s8.h", s16 ? "conv2d_s16_baked" : "conv2d_s8_baked", {}, {}, {}, {}};
   InferContext ctx(g, n);
@@ -91,21 +94,68 @@ KernelCall lower(const ir::Graph& g, const ir::Node& n, const target::Target& t)
     add_activation(k.params, ctx);
   }
   k.inputs = {n.inputs[0], n.inputs[1], has_in(n, 2) ? n.inputs[2] : ir::kNoTensor};
-  const bool pointwise = is_pointwise(win, group), depthwise = is_depthwise3x3(win, group, x[1], w[0]);
-  if (s8 && !s16 && (pointwise || depthwise) && !t.optimize_size) {
-    if (const auto fbias = s8_folded_bias(g, n)) {
-      k.file = "conv_fast_s8.h";
-      k.kernel = pointwise ? "conv2d_s8_pointwise_baked" : "conv2d_s8_depthwise3x3_baked";
-      k.params.push_back({"fbias", *fbias});
-      if (pointwise) k.inputs = {n.inputs[0], n.inputs[1]};  // the bias is in fbias; depthwise borders read it
-    }
-  }
   k.outputs = {n.outputs[0]};
   return k;
 }
 
+std::string applies_s8_ref(const ir::Graph& g, const ir::Node& n) {
+  return is_s8(g, n) || is_s16(g, n) ? "" : "not an int8 or int16 layer";
+}
+std::string applies_float_ref(const ir::Graph& g, const ir::Node& n) {
+  return is_s8(g, n) || is_s16(g, n) ? "not a float layer" : "";
+}
+KernelCall make_ref(ir::Graph& g, const ir::Node& n, const target::Target&) { return reference_call(g, n); }
+
+// The optimized int8 kernels fold the input zero point into the bias; they apply
+// only where that fold is exact (s8_folded_bias).
+std::string applies_s8_folded(const ir::Graph& g, const ir::Node& n) {
+  if (!is_s8(g, n)) return "not an int8 layer";
+  if (!s8_folded_bias(g, n)) return "the zero-point fold could overflow int32";
+  return "";
+}
+
+std::string applies_pointwise_s8(const ir::Graph& g, const ir::Node& n) {
+  if (!is_pointwise(window_of(g, n), InferContext(g, n).attr_int("group", 1)))
+    return "not 1x1 with stride 1, dilation 1, no padding, one group";
+  return applies_s8_folded(g, n);
+}
+
+std::string applies_depthwise3x3_s8(const ir::Graph& g, const ir::Node& n) {
+  const ir::Shape& x = in(g, n, 0).shape;
+  if (!is_depthwise3x3(window_of(g, n), InferContext(g, n).attr_int("group", 1), x[1], in(g, n, 1).shape[0]))
+    return "not a 2-D depthwise 3x3 with dilation 1";
+  return applies_s8_folded(g, n);
+}
+
+KernelCall make_pointwise_s8_scalar(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  KernelCall k = reference_call(g, n);
+  k.file = "conv_fast_s8.h";
+  k.kernel = "conv2d_s8_pointwise_baked";
+  k.params.push_back({"fbias", *s8_folded_bias(g, n)});
+  k.inputs = {n.inputs[0], n.inputs[1]};  // the bias is in fbias
+  return k;
+}
+
+KernelCall make_depthwise3x3_s8_scalar(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  KernelCall k = reference_call(g, n);
+  k.file = "conv_fast_s8.h";
+  k.kernel = "conv2d_s8_depthwise3x3_baked";
+  k.params.push_back({"fbias", *s8_folded_bias(g, n)});  // the border pixels read the bias tensor
+  return k;
+}
+
+const std::vector<Variant>& variants() {
+  static const std::vector<Variant> v = {
+      {"conv1x1_s8_2x4_scalar", 0, applies_pointwise_s8, make_pointwise_s8_scalar},
+      {"dwconv3x3_s8_scalar", 0, applies_depthwise3x3_s8, make_depthwise3x3_s8_scalar},
+      {"conv2d_s8_ref", 0, applies_s8_ref, make_ref, /*reference=*/true},
+      {"conv2d_f32_ref", 0, applies_float_ref, make_ref, /*reference=*/true},
+  };
+  return v;
+}
+
 }  // namespace
 
-extern const OpDef op_Conv = {"Conv", infer, nullptr, cost, lower};
+extern const OpDef op_Conv = {"Conv", infer, nullptr, cost, nullptr, false, variants};
 
 }  // namespace mote::ops

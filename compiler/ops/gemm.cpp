@@ -46,26 +46,22 @@ Cost gemm_cost(const ir::Graph& g, const ir::Node& n) {
   return {out(g, n, 0).elements() * k};
 }
 
-KernelCall gemm_s8_lower(const ir::Graph& g, const ir::Node& n, const target::Target& t) {
+bool is_s8(const ir::Graph& g, const ir::Node& n) { return in(g, n, 0).dtype == ir::DType::kI8; }
+bool is_s16(const ir::Graph& g, const ir::Node& n) { return in(g, n, 0).dtype == ir::DType::kI16; }
+
+KernelCall gemm_s8_ref(const ir::Graph& g, const ir::Node& n) {
   const ir::Shape& a = in(g, n, 0).shape;
   const ir::Shape& b = in(g, n, 1).shape;
-  const bool s16 = in(g, n, 0).dtype == ir::DType::kI16;
+  const bool s16 = is_s16(g, n);
   KernelCall k{"fully_connected_s8.h", s16 ? "fully_connected_s16_baked" : "fully_connected_s8_baked", {}, {}, {}, {}};
   k.params = {{"M", a[0]}, {"K", a[1]}, {"N", b[0]}, {"has_bias", int64_t{has_in(n, 2)}}};
   add_s8_layer_params(k.params, g, n);
   k.inputs = {n.inputs[0], n.inputs[1], has_in(n, 2) ? n.inputs[2] : ir::kNoTensor};
   k.outputs = {n.outputs[0]};
-  if (const auto fbias = t.optimize_size ? std::nullopt : s8_folded_bias(g, n)) {
-    k.file = "fully_connected_fast_s8.h";
-    k.kernel = "fully_connected_s8_fast_baked";
-    k.params.push_back({"fbias", *fbias});
-    k.inputs = {n.inputs[0], n.inputs[1]};  // the bias is in fbias
-  }
   return k;
 }
 
-KernelCall gemm_lower(const ir::Graph& g, const ir::Node& n, const target::Target& t) {
-  if (in(g, n, 0).dtype == ir::DType::kI8 || in(g, n, 0).dtype == ir::DType::kI16) return gemm_s8_lower(g, n, t);
+KernelCall gemm_f32_ref(const ir::Graph& g, const ir::Node& n) {
   InferContext ctx(g, n);
   const ir::Shape& a = in(g, n, 0).shape;
   const ir::Shape& y = out(g, n, 0).shape;
@@ -91,6 +87,39 @@ KernelCall gemm_lower(const ir::Graph& g, const ir::Node& n, const target::Targe
   k.inputs = {n.inputs[0], n.inputs[1], has_in(n, 2) ? n.inputs[2] : ir::kNoTensor};
   k.outputs = {n.outputs[0]};
   return k;
+}
+
+std::string applies_s8_ref(const ir::Graph& g, const ir::Node& n) {
+  return is_s8(g, n) || is_s16(g, n) ? "" : "not an int8 or int16 layer";
+}
+std::string applies_float_ref(const ir::Graph& g, const ir::Node& n) {
+  return is_s8(g, n) || is_s16(g, n) ? "not a float layer" : "";
+}
+KernelCall make_s8_ref(ir::Graph& g, const ir::Node& n, const target::Target&) { return gemm_s8_ref(g, n); }
+KernelCall make_f32_ref(ir::Graph& g, const ir::Node& n, const target::Target&) { return gemm_f32_ref(g, n); }
+
+std::string applies_fc_s8_folded(const ir::Graph& g, const ir::Node& n) {
+  if (!is_s8(g, n)) return "not an int8 layer";
+  if (!s8_folded_bias(g, n)) return "the zero-point fold could overflow int32";
+  return "";
+}
+
+KernelCall make_fc_s8_scalar(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  KernelCall k = gemm_s8_ref(g, n);
+  k.file = "fully_connected_fast_s8.h";
+  k.kernel = "fully_connected_s8_fast_baked";
+  k.params.push_back({"fbias", *s8_folded_bias(g, n)});
+  k.inputs = {n.inputs[0], n.inputs[1]};  // the bias is in fbias
+  return k;
+}
+
+const std::vector<Variant>& gemm_variants() {
+  static const std::vector<Variant> v = {
+      {"fc_s8_1x4_scalar", 0, applies_fc_s8_folded, make_fc_s8_scalar},
+      {"fc_s8_ref", 0, applies_s8_ref, make_s8_ref, /*reference=*/true},
+      {"gemm_f32_ref", 0, applies_float_ref, make_f32_ref, /*reference=*/true},
+  };
+  return v;
 }
 
 void matmul_infer(InferContext& ctx) {
@@ -136,7 +165,7 @@ KernelCall matmul_lower(const ir::Graph& g, const ir::Node& n, const target::Tar
 
 }  // namespace
 
-extern const OpDef op_Gemm = {"Gemm", gemm_infer, nullptr, gemm_cost, gemm_lower};
+extern const OpDef op_Gemm = {"Gemm", gemm_infer, nullptr, gemm_cost, nullptr, false, gemm_variants};
 extern const OpDef op_MatMul = {"MatMul", matmul_infer, nullptr, matmul_cost, matmul_lower};
 
 }  // namespace mote::ops

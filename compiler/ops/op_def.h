@@ -4,12 +4,12 @@
 //            anything not implemented, so nothing is ever miscompiled);
 //  - fold:   optional, evaluate the node at compile time when its inputs are constant;
 //  - cost:   MACs of one inference;
-//  - lower:  choose the kernel from the kernel library and its compile-time parameters.
+//  - lower or variants: its kernels, from the kernel library, with their
+//            compile-time parameters (select-kernels picks one per node).
 // Adding an operator means one file here, its kernel under codegen/kernels/, its tests,
 // and one line in registry.cpp.
 #include <cstdint>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "compiler/ops/infer_context.h"
@@ -21,26 +21,35 @@ struct Cost {
   int64_t macs = 0;
 };
 
-// A compile-time constant handed to a kernel: codegen emits it as a named member
-// of the node's parameter struct, so kernels see every shape as a constant.
-struct Param {
-  using Value = std::variant<int64_t, double, std::vector<int64_t>, std::vector<double>>;
-  std::string name;
-  Value value;
-};
+// The kernel call and its parameters are IR data (compiler/ir/kernel_call.h):
+// select-kernels records them on the node, codegen prints them.
+using Param = ir::KernelParam;
+using KernelCall = ir::KernelCall;
 
-// The kernel choice for one node. The kernel is a function template in the kernel
-// library (codegen/kernels/<file>), called as kernel<Params, type_args...>(inputs..., outputs...).
-struct KernelCall {
-  std::string file;                    // kernel library file, e.g. "conv.h"
-  std::string kernel;                  // function template, e.g. "conv2d"
-  std::vector<std::string> type_args;  // after the parameter struct, e.g. {"float", "op_add"}
-  std::vector<Param> params;
-  std::vector<ir::TensorId> inputs;    // runtime operands, kNoTensor passes nullptr
-  std::vector<ir::TensorId> outputs;
-  // Variadic operators: the inputs reach the kernel as one array of pointers
-  // (`const T* const* xs`, T the first input's type) instead of one argument each.
-  bool inputs_as_array = false;
+// Core features a kernel variant needs; target::Core says which a core has.
+enum Feature : unsigned {
+  kFeatureFpu = 1u << 0,     // single-precision FPU
+  kFeatureDsp = 1u << 1,     // the DSP extension (SIMD on 8/16-bit lanes: SMLAD, SXTB16)
+  kFeatureMve = 1u << 2,     // Helium (M-profile vector extension)
+  kFeatureArmv6m = 1u << 3,  // an ARMv6-M core (M0/M0+): tuned for its 8 low registers and no MLA
+};
+std::string feature_names(unsigned features);  // "DSP+MVE"
+
+// The user's preference between the variants of a table (--optimize).
+enum class Preference { kSpeed, kSize };
+
+// One entry of an operator's table of kernels. The first entry whose features the
+// core has and that applies to the node runs; with Preference::kSize the entry
+// marked `reference` does (the plain kernel, the least code).
+struct Variant {
+  const char* name;  // op, type, tile and ISA: "conv1x1_s8_2x2_dsp" (XNNPACK, CMSIS-NN style)
+  unsigned needs;    // Feature bits
+  // "" when the variant takes this node, else the reason it does not.
+  std::string (*applies)(const ir::Graph& g, const ir::Node& n);
+  // The call, with its scratch bytes. May add constants to the graph: weights
+  // re-laid in the order the kernel reads them.
+  KernelCall (*make)(ir::Graph& g, const ir::Node& n, const target::Target& t);
+  bool reference = false;
 };
 
 struct OpDef {
@@ -49,9 +58,12 @@ struct OpDef {
   // Returns false when this node cannot be folded (e.g. a dtype the folder does not handle).
   bool (*fold)(const ir::Graph& g, const ir::Node& n, std::vector<std::vector<uint8_t>>& outputs) = nullptr;
   Cost (*cost)(const ir::Graph& g, const ir::Node& n) = nullptr;
+  // The kernel of an operator with a single (reference) kernel. Operators with
+  // faster kernels give `variants` instead, in order of preference.
   KernelCall (*lower)(const ir::Graph& g, const ir::Node& n, const target::Target& t) = nullptr;
   // The output is input 0's bytes under another shape: the planner may alias them.
   bool is_view = false;
+  const std::vector<Variant>& (*variants)() = nullptr;
 };
 
 }  // namespace mote::ops

@@ -17,7 +17,7 @@ constexpr int64_t KiB = 1024, MiB = 1024 * 1024;
 const std::vector<Core>& cores() {
   static const std::vector<Core> c = {
       {"cortex-m0", false, false, false, {"-mcpu=cortex-m0", "-mthumb", "-mfloat-abi=soft"},
-       "thumbv6m-none-eabi", "mps2-an385", "mps2_an385.ld", 25000000},
+       "thumbv6m-none-eabi", "mps2-an385", "mps2_an385.ld", 25000000, /*armv6m=*/true},
       {"cortex-m3", false, false, false, {"-mcpu=cortex-m3", "-mthumb", "-mfloat-abi=soft"},
        "thumbv7m-none-eabi", "mps2-an385", "mps2_an385.ld", 25000000},
       {"cortex-m4", true, true, false,

@@ -19,6 +19,7 @@ struct Core {
   std::string qemu_machine;            // -M ... ; empty when QEMU has no board for it
   std::string linker_script;           // runtime-stub/cortex-m/<board>.ld
   int64_t systick_hz = 0;              // SysTick clock of the QEMU board
+  bool armv6m = false;                 // ARMv6-M (M0/M0+): Thumb-1, 8 low registers, no MLA
 };
 
 struct Target {
@@ -30,9 +31,6 @@ struct Target {
   Core core;
   int64_t ram_bytes = 0;      // 0: no budget
   int64_t flash_bytes = 0;
-  // --optimize size: the int8 layers keep the reference kernels (one small loop
-  // each) instead of the fast ones (register-blocked, about twice the code).
-  bool optimize_size = false;
 };
 
 Target host_target();

@@ -137,16 +137,37 @@ void check_plan(const ir::Graph& g, std::vector<std::string>& errs) {
   // Sweep the schedule with the live groups ordered by offset: while they do not
   // overlap, a new group can only overlap its neighbours. Linear in the tensors
   // (times a log), where comparing every pair was quadratic.
+  // Kernel scratch: one more group each, live at its node's step.
+  std::vector<std::string> names(nt);
+  for (size_t t = 0; t < nt; ++t) names[t] = g.tensors[t].name;
+  for (size_t s = 0; s < g.nodes.size(); ++s) {
+    const ir::Node& n = g.nodes[s];
+    if (!n.kernel || n.kernel->scratch_bytes <= 0) continue;
+    const ir::KernelCall& k = *n.kernel;
+    if (k.scratch_offset < 0 || k.scratch_offset % 16 != 0 || k.scratch_offset + k.scratch_bytes > g.arena_bytes) {
+      errs.push_back(fmt::format("the scratch of node '{}' ({} bytes) at offset {} does not fit an arena of {} bytes, "
+                                 "aligned",
+                                 n.name, k.scratch_bytes, k.scratch_offset, g.arena_bytes));
+      continue;
+    }
+    Group gr;
+    gr.begin = k.scratch_offset;
+    gr.end = k.scratch_offset + k.scratch_bytes;
+    gr.first = gr.last = static_cast<int>(s);
+    gr.tensor = names.size();
+    names.push_back("scratch of node '" + n.name + "'");
+    groups.push_back(gr);
+  }
   std::vector<std::vector<size_t>> starts(g.nodes.size()), ends(g.nodes.size());
-  for (size_t i = 0; i < nt; ++i)
+  for (size_t i = 0; i < groups.size(); ++i)
     if (groups[i].last >= 0) {
       starts[static_cast<size_t>(groups[i].first)].push_back(i);
       ends[static_cast<size_t>(groups[i].last)].push_back(i);
     }
   std::set<std::pair<int64_t, size_t>> live;  // (begin, group)
   auto report = [&](size_t a, size_t b) {
-    errs.push_back(fmt::format("'{}' and '{}' are live together and overlap in the arena", g.tensors[groups[a].tensor].name,
-                               g.tensors[groups[b].tensor].name));
+    errs.push_back(fmt::format("'{}' and '{}' are live together and overlap in the arena", names[groups[a].tensor],
+                               names[groups[b].tensor]));
   };
   for (size_t s = 0; s < g.nodes.size(); ++s) {
     for (size_t i : starts[s]) {
@@ -158,6 +179,29 @@ void check_plan(const ir::Graph& g, std::vector<std::string>& errs) {
   }
 }
 
+// Once selected, every node has a kernel, and its operands are tensors of the graph.
+void check_kernels(const ir::Graph& g, std::vector<std::string>& errs) {
+  const auto nt = static_cast<ir::TensorId>(g.tensors.size());
+  for (const ir::Node& n : g.nodes) {
+    if (!n.kernel) {
+      errs.push_back(fmt::format("node '{}' has no kernel after select-kernels", n.name));
+      continue;
+    }
+    const ir::KernelCall& k = *n.kernel;
+    if (k.variant.empty() || k.kernel.empty() || k.file.empty())
+      errs.push_back(fmt::format("node '{}': its kernel call names no variant, kernel or file", n.name));
+    for (const auto* ids : {&k.inputs, &k.outputs})
+      for (ir::TensorId t : *ids)
+        if (t != ir::kNoTensor && (t < 0 || t >= nt))
+          errs.push_back(fmt::format("node '{}': its kernel reads or writes tensor id {}, out of range", n.name, t));
+    if (k.scratch_bytes < 0) errs.push_back(fmt::format("node '{}': negative scratch", n.name));
+    for (ir::TensorId t : k.outputs)
+      if (t != ir::kNoTensor && std::find(n.outputs.begin(), n.outputs.end(), t) == n.outputs.end())
+        errs.push_back(fmt::format("node '{}': its kernel writes '{}', not an output of the node", n.name,
+                                   g.tensor(t).name));
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> verify(const ir::Graph& g) {
@@ -165,6 +209,7 @@ std::vector<std::string> verify(const ir::Graph& g) {
   check_structure(g, errs);
   if (!errs.empty()) return errs;
   if (g.resolved) check_types(g, errs);
+  if (g.kernels_selected) check_kernels(g, errs);
   if (g.planned) check_plan(g, errs);
   return errs;
 }

@@ -55,11 +55,21 @@ MemoryReport plan_memory(ir::Graph& g, const std::string& strategy_name) {
     for (ir::TensorId t : g.nodes[s].outputs) touch(t, static_cast<int>(s));
     for (ir::TensorId t : g.nodes[s].inputs) touch(t, static_cast<int>(s));
   }
+  // A kernel's scratch is a buffer live at its own step only: it counts in the
+  // arena and in the lower bound like any tensor.
+  std::vector<std::pair<size_t, int>> scratch;  // (node, buffer)
+  for (size_t s = 0; s < g.nodes.size(); ++s) {
+    const ir::Node& n = g.nodes[s];
+    if (!n.kernel || n.kernel->scratch_bytes <= 0) continue;
+    scratch.emplace_back(s, static_cast<int>(buffers.size()));
+    buffers.push_back({n.kernel->scratch_bytes, static_cast<int>(s), static_cast<int>(s), -1});
+  }
 
   MemoryReport report;
   report.strategy = strategy->name();
   for (size_t t = 0; t < g.tensors.size(); ++t)
     if (g.lives_in_arena(static_cast<ir::TensorId>(t))) report.unshared_bytes += memory::align_up(g.tensors[t].bytes());
+  for (const auto& sc : scratch) report.unshared_bytes += memory::align_up(buffers[static_cast<size_t>(sc.second)].size);
 
   strategy->place(buffers);
   for (size_t t = 0; t < g.tensors.size(); ++t) {
@@ -69,6 +79,7 @@ MemoryReport plan_memory(ir::Graph& g, const std::string& strategy_name) {
     const int b = buffer_of[static_cast<size_t>(storage.root(static_cast<ir::TensorId>(t)))];
     if (b >= 0) tensor.arena_offset = buffers[static_cast<size_t>(b)].offset;
   }
+  for (const auto& [node, b] : scratch) g.nodes[node].kernel->scratch_offset = buffers[static_cast<size_t>(b)].offset;
   report.arena_bytes = memory::arena_bytes(buffers);
   report.lower_bound_bytes = memory::lower_bound(buffers);
   g.arena_bytes = report.arena_bytes;

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "compiler/ops/registry.h"
+#include "compiler/ops/select.h"
 #include "compiler/quant/fixed_point.h"
 #include "compiler/verifier/verifier.h"
 #include "graph_builder.h"
@@ -132,7 +133,7 @@ TEST_CASE("fold-qdq turns DQ -> Gemm + Relu -> Q into one int8 Gemm", "[passes][
   CHECK(y.quant.scale == std::vector<float>{0.05f});
   CHECK(y.quant.zero_point == std::vector<int32_t>{-128});
   CHECK(std::get<double>(gemm.attrs.at("mote_act_min")) == 0.0);
-  const ops::KernelCall k = ops::find_op("Gemm")->lower(g, gemm, target::host_target());
+  const ops::KernelCall k = ops::select_kernel(m.b.g, gemm, target::host_target(), ops::Preference::kSpeed);
   CHECK(k.file == "fully_connected_fast_s8.h");  // the zero-point fold fits int32
   // The graph output keeps its name and float type.
   CHECK(g.tensor(g.outputs[0]).name == "r_dq");
@@ -155,7 +156,7 @@ TEST_CASE("fold-qdq requantizes a bias whose scale is not x_scale * w_scale; per
   REQUIRE(is_int8_form(g, conv));
   CHECK(g.tensor(conv.inputs[1]).quant.scale == std::vector<float>{0.01f});
   CHECK(ir::data_as_int(g.tensor(conv.inputs[2])) == std::vector<int64_t>{50, -25});
-  const ops::KernelCall k = ops::find_op("Conv")->lower(g, conv, target::host_target());
+  const ops::KernelCall k = ops::select_kernel(m.b.g, conv, target::host_target(), ops::Preference::kSpeed);
   CHECK(k.file == "conv_fast_s8.h");  // 1x1: pointwise
   // The conv kernels read mult[oc] and shift[oc]: the one per-tensor multiplier, once per channel.
   for (const ops::Param& p : k.params)
@@ -251,7 +252,7 @@ TEST_CASE("fold-qdq: residual Add with its Relu, pooling and Flatten in int8", "
   REQUIRE(is_int8_form(g, add));
   CHECK(std::get<double>(add.attrs.at("mote_act_min")) == 0.0);
   CHECK(g.tensor(add.outputs[0]).name == "relu_q");
-  CHECK(ops::find_op("Add")->lower(g, add, target::host_target()).file == "add_s8.h");
+  CHECK(ops::select_kernel(m.b.g, add, target::host_target(), ops::Preference::kSpeed).file == "add_s8.h");
   int int8_max = 0, float_max = 0;
   for (const ir::Node& n : g.nodes)
     if (n.op == "MaxPool") (is_int8_form(g, n) ? int8_max : float_max)++;

@@ -2,6 +2,7 @@
 
 #include "compiler/ir/printer.h"
 #include "compiler/ops/registry.h"
+#include "compiler/ops/select.h"
 #include "compiler/verifier/verifier.h"
 #include "graph_builder.h"
 #include "passes/qoperator_to_int8.h"
@@ -67,13 +68,13 @@ TEST_CASE("qoperator-to-int8 puts int8 QLinearConv and QLinearMatMul on the inte
   CHECK(g.tensor(conv->inputs[0]).quant.zero_point == std::vector<int32_t>{-3});
   CHECK(g.tensor(conv->inputs[1]).quant.scale == std::vector<float>{0.01f, 0.02f, 0.015f});
   CHECK(g.tensor(conv->outputs[0]).quant.zero_point == std::vector<int32_t>{4});
-  CHECK(ops::find_op("Conv")->lower(g, *conv, target::host_target()).kernel == "conv2d_s8_baked");
+  CHECK(ops::select_kernel(g, *conv, target::host_target(), ops::Preference::kSpeed).kernel == "conv2d_s8_baked");
   // B (12, 4) transposed to one row per output unit.
   const ir::Tensor& w = g.tensor(gemm->inputs[1]);
   CHECK(w.shape == ir::Shape{4, 12});
   const std::vector<double> wt = ir::data_as_double(w);
   CHECK(wt[1] == static_cast<double>(static_cast<int>(4 * 5 % 17) - 8));  // B[1][0]
-  CHECK(ops::find_op("Gemm")->lower(g, *gemm, target::host_target()).kernel == "fully_connected_s8_fast_baked");
+  CHECK(ops::select_kernel(g, *gemm, target::host_target(), ops::Preference::kSpeed).kernel == "fully_connected_s8_fast_baked");
 }
 
 TEST_CASE("qoperator-to-int8 leaves uint8 and asymmetric weights on the exact kernels", "[passes][qoperator]") {

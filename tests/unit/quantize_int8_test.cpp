@@ -4,6 +4,7 @@
 
 #include "compiler/ir/printer.h"
 #include "compiler/ops/registry.h"
+#include "compiler/ops/select.h"
 #include "compiler/quant/fixed_point.h"
 #include "compiler/verifier/verifier.h"
 #include "graph_builder.h"
@@ -144,14 +145,14 @@ TEST_CASE("quantize-int8 rewrites calibrated Gemms into int8 with Quantize/Dequa
   CHECK(g.tensor(sig.inputs[0]).dtype == ir::DType::kF32);
 
   // Lowering picks the int8 kernel, with the Relu clamp in output units.
-  const ops::KernelCall k1 = ops::find_op("Gemm")->lower(g, g1, target::host_target());
+  const ops::KernelCall k1 = ops::select_kernel(g, g1, target::host_target(), ops::Preference::kSpeed);
   CHECK(k1.file == "fully_connected_fast_s8.h");
   const quant::AffineInt8 ah = quant::affine_int8({0.0f, 4.0f});
   CHECK(param_int(k1, "act_min") == ah.zero_point);
   CHECK(param_int(k1, "act_max") == 127);
   CHECK(param_int(k1, "in_zp") == ax.zero_point);
   CHECK(param_int(k1, "out_zp") == ah.zero_point);
-  const ops::KernelCall k3 = ops::find_op("Gemm")->lower(g, g3, target::host_target());
+  const ops::KernelCall k3 = ops::select_kernel(g, g3, target::host_target(), ops::Preference::kSpeed);
   CHECK(k3.file == "gemm.h");
 }
 
@@ -196,7 +197,7 @@ TEST_CASE("quantize-int8 quantizes a depthwise Conv and passes int8 through Flat
   CHECK(b.g.tensor(b.g.nodes[2].outputs[0]).dtype == ir::DType::kI8);
   CHECK(b.g.nodes[3].op == "DequantizeLinear");
   CHECK(b.g.tensor(b.g.outputs[0]).name == "f");
-  const ops::KernelCall k = ops::find_op("Conv")->lower(b.g, b.g.nodes[1], target::host_target());
+  const ops::KernelCall k = ops::select_kernel(b.g, b.g.nodes[1], target::host_target(), ops::Preference::kSpeed);
   CHECK(k.file == "conv_fast_s8.h");
   CHECK(k.kernel == "conv2d_s8_depthwise3x3_baked");
 }
@@ -225,7 +226,7 @@ TEST_CASE("quantize-int8 turns a MatMul by a constant matrix into an int8 Gemm",
   CHECK(b.g.tensor(gm.inputs[1]).shape == ir::Shape{2, 3});
   CHECK(ir::data_as_int(b.g.tensor(gm.inputs[1])) == std::vector<int64_t>{127, -127, 32, 127, 32, 0});
   CHECK(count_op(b.g, "MatMul") == 1);
-  const ops::KernelCall k = ops::find_op("Gemm")->lower(b.g, gm, target::host_target());
+  const ops::KernelCall k = ops::select_kernel(b.g, gm, target::host_target(), ops::Preference::kSpeed);
   CHECK(k.kernel == "fully_connected_s8_fast_baked");
   CHECK(param_int(k, "M") == 2);
   CHECK(param_int(k, "has_bias") == 0);
@@ -293,7 +294,7 @@ TEST_CASE("quantize-int8 keeps residual Adds (with their Relu) and pooling in in
   CHECK(g.tensor(add.outputs[0]).name == "r_int8");
   const quant::AffineInt8 ar = quant::affine_int8({0.0f, 6.0f});
   CHECK(g.tensor(add.outputs[0]).quant.scale[0] == ar.scale);
-  const ops::KernelCall ka = ops::find_op("Add")->lower(g, add, target::host_target());
+  const ops::KernelCall ka = ops::select_kernel(g, add, target::host_target(), ops::Preference::kSpeed);
   CHECK(ka.file == "add_s8.h");
   CHECK(ka.kernel == "add_s8");
   CHECK(param_int(ka, "count") == 32);
@@ -308,12 +309,12 @@ TEST_CASE("quantize-int8 keeps residual Adds (with their Relu) and pooling in in
   // requantized to their own calibrated ranges.
   const ir::Node& mp = *find_node(g, "MaxPool");
   CHECK(g.tensor(mp.outputs[0]).quant.scale == g.tensor(mp.inputs[0]).quant.scale);
-  const ops::KernelCall km = ops::find_op("MaxPool")->lower(g, mp, target::host_target());
+  const ops::KernelCall km = ops::select_kernel(g, mp, target::host_target(), ops::Preference::kSpeed);
   CHECK(km.file == "pool_s8.h");
   CHECK(km.kernel == "max_pool2d_s8");
   const ir::Node& ap = *find_node(g, "AveragePool");
   CHECK(g.tensor(ap.outputs[0]).quant.scale[0] == quant::affine_int8({0.0f, 5.0f}).scale);
-  const ops::KernelCall kp = ops::find_op("AveragePool")->lower(g, ap, target::host_target());
+  const ops::KernelCall kp = ops::select_kernel(g, ap, target::host_target(), ops::Preference::kSpeed);
   CHECK(kp.kernel == "avg_pool2d_s8");
   CHECK(param_int(kp, "requant") == 1);
   const auto mult = quant::quantize_multiplier(double(g.tensor(ap.inputs[0]).quant.scale[0]) /
@@ -321,7 +322,7 @@ TEST_CASE("quantize-int8 keeps residual Adds (with their Relu) and pooling in in
   CHECK(param_int(kp, "mult") == mult->multiplier);
   CHECK(param_int(kp, "shift") == mult->shift);
   const ir::Node& gp = *find_node(g, "GlobalAveragePool");
-  const ops::KernelCall kg = ops::find_op("GlobalAveragePool")->lower(g, gp, target::host_target());
+  const ops::KernelCall kg = ops::select_kernel(g, gp, target::host_target(), ops::Preference::kSpeed);
   CHECK(kg.kernel == "global_avg_pool_s8");
   CHECK(param_int(kg, "spatial") == 4);
 }
@@ -377,7 +378,7 @@ TEST_CASE("quantize-int8 makes the Softmax after an int8 layer int8 (TFLite's 1/
   CHECK(y.quant.scale == std::vector<float>{1.0f / 256});
   CHECK(y.quant.zero_point == std::vector<int32_t>{-128});
   CHECK(b.g.nodes.back().op == "DequantizeLinear");  // the graph output keeps its float type
-  const ops::KernelCall k = ops::find_op("Softmax")->lower(b.g, *sm, target::host_target());
+  const ops::KernelCall k = ops::select_kernel(b.g, *sm, target::host_target(), ops::Preference::kSpeed);
   CHECK(k.file == "softmax_s8.h");
   CHECK(param_int(k, "inv_out_scale") == 256);
 
@@ -423,7 +424,7 @@ TEST_CASE("quantize-int8 gives --int16 layers int16 activations, int8 weights an
   CHECK(out.quant.scale[0] == Approx(4.0 / 32767));  // symmetric: max |range|
   CHECK(b.g.tensor(g1.inputs[1]).dtype == ir::DType::kI8);
   CHECK(b.g.tensor(g1.inputs[2]).dtype == ir::DType::kI64);
-  CHECK(ops::find_op("Gemm")->lower(b.g, g1, target::host_target()).kernel == "fully_connected_s16_baked");
+  CHECK(ops::select_kernel(b.g, g1, target::host_target(), ops::Preference::kSpeed).kernel == "fully_connected_s16_baked");
   // The int8 layer after it reads h requantized to int8 through float.
   const ir::Node& g2 = *find_node(b.g, "Gemm", 1);
   CHECK(b.g.tensor(g2.inputs[0]).dtype == ir::DType::kI8);
