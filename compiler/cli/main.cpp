@@ -199,6 +199,9 @@ int main(int argc, char** argv) {
   bench_cmd->add_option("--data", bo.data_dir, "inputs: the first test_data_set_* here (default: zeros)");
   bench_cmd->add_option("--toolchain", bo.toolchain, "gcc (arm-none-eabi-g++) or clang (clang-14)")->capture_default_str();
   bench_cmd->add_flag("--json", bo.json, "print one JSON object");
+  bench_cmd->add_flag("--per-layer", bo.per_layer,
+                      "also each layer's instructions, MACs, MACs per instruction and kernel variant (a second, "
+                      "profiled build; docs/performance.md)");
   QuantArgs bq;
   add_quantize(bench_cmd, bq);
 

@@ -7,6 +7,7 @@
 #include "compiler/driver/cortex_m_build.h"
 #include "compiler/driver/footprint.h"
 #include "compiler/driver/io_quant.h"
+#include "compiler/driver/layer_cost.h"
 #include "compiler/driver/test_data.h"
 #include "compiler/support/error.h"
 #include "compiler/support/files.h"
@@ -63,16 +64,48 @@ int bench(const BenchOptions& opts) {
   const SectionSizes image = object_sizes(b.elf);
   const double macs_per_insn = q.instructions ? static_cast<double>(r.macs) / static_cast<double>(q.instructions) : 0;
 
+  // Per layer: the same inputs through a build with the profiling hooks.
+  std::vector<LayerCost> layers;
+  if (opts.per_layer) {
+    support::TempDir ptmp("bench-layers");
+    const CortexMBuild pb = build_cortex_m(r, ptmp.path(), t, opts.toolchain, /*profile=*/true);
+    if (!pb.ok) {
+      fmt::print("bench: {}: the profiled build failed for {}:\n{}\n", g.name, t.name, pb.log);
+      return support::kExitVerifyFailed;
+    }
+    for (size_t i = 0; i < g.inputs.size(); ++i) {
+      const std::string in = fmt::format("in_{}.bin", i);
+      fs::copy_file(fs::path(tmp.path()) / in, fs::path(ptmp.path()) / in);
+    }
+    const QemuRun pq = run_qemu(t, pb.elf, ptmp.path(), opts.timeout_seconds);
+    if (!pq.process.exited || pq.process.exit_code != 0) {
+      fmt::print("bench: {}: the profiled build failed on {} ({})\n{}\n", g.name, t.name,
+                 support::describe(pq.process, opts.timeout_seconds), pq.process.output);
+      return support::kExitVerifyFailed;
+    }
+    layers = layer_costs(g, pq.layer_instructions);
+  }
+
   if (opts.json) {
+    std::string layers_json;
+    if (opts.per_layer) {
+      std::vector<std::string> items;
+      for (const LayerCost& l : layers)
+        items.push_back(fmt::format(
+            "{{\"index\": {}, \"name\": {}, \"op\": \"{}\", \"variant\": \"{}\", \"instructions\": {}, "
+            "\"macs\": {}, \"macs_per_instruction\": {:.4f}}}",
+            l.index, json_string(l.name), l.op, l.variant, l.instructions, l.macs, l.macs_per_instruction()));
+      layers_json = fmt::format(", \"layers\": [{}]", fmt::join(items, ", "));
+    }
     fmt::print(
         "{{\"model\": \"{}\", \"target\": \"{}\", \"core\": \"{}\", \"toolchain\": \"{}\", \"qemu_machine\": \"{}\", "
         "\"instructions\": {}, \"macs\": {}, \"macs_per_instruction\": {:.4f}, "
         "\"flash_bytes\": {}, \"flash_code_bytes\": {}, \"flash_weights_bytes\": {}, "
         "\"ram_bytes\": {}, \"ram_arena_bytes\": {}, \"ram_other_static_bytes\": {}, \"peak_stack_bytes\": {}, "
-        "\"image_text_bytes\": {}, \"image_data_bytes\": {}, \"image_bss_bytes\": {}}}\n",
+        "\"image_text_bytes\": {}, \"image_data_bytes\": {}, \"image_bss_bytes\": {}{}}}\n",
         g.name, t.name, t.core.name, opts.toolchain, t.core.qemu_machine, q.instructions, r.macs, macs_per_insn,
         fp.flash(), fp.model.flash(), fp.weights.flash(), fp.ram(), g.arena_bytes, fp.static_ram() - g.arena_bytes,
-        q.stack_bytes, image.code + image.rodata, image.data, image.bss);
+        q.stack_bytes, image.code + image.rodata, image.data, image.bss, layers_json);
     return support::kExitOk;
   }
   fmt::print("bench: {} on {} ({}, {}, QEMU {})\n", g.name, t.name, t.core.name, opts.toolchain, t.core.qemu_machine);
@@ -84,6 +117,7 @@ int bench(const BenchOptions& opts) {
              fp.static_ram() - g.arena_bytes, q.stack_bytes);
   fmt::print("  whole test image (with harness and newlib): text {} data {} bss {}\n", image.code + image.rodata,
              image.data, image.bss);
+  if (opts.per_layer) print_layer_costs(layers, q.instructions, t.core.systick_hz);
   return support::kExitOk;
 }
 

@@ -13,6 +13,10 @@ struct BenchOptions {
   std::string data_dir;  // first data set used as input; empty: zeros
   std::string toolchain = "gcc";
   bool json = false;
+  // Also build with the per-layer profiling hooks and report each layer's
+  // instructions, MACs and kernel variant (a second build and run: the total above
+  // stays the count of the code a firmware gets).
+  bool per_layer = false;
   int timeout_seconds = 600;
 };
 

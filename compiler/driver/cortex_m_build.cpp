@@ -1,5 +1,6 @@
 #include "compiler/driver/cortex_m_build.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <regex>
 
@@ -33,7 +34,7 @@ bool compile_step(std::vector<std::string> argv, std::string& log) {
 }  // namespace
 
 CortexMBuild build_cortex_m(const CompileResult& r, const std::string& dir, const target::Target& t,
-                            const std::string& toolchain) {
+                            const std::string& toolchain, bool profile) {
   if (t.host || t.core.qemu_machine.empty())
     throw support::Refusal(fmt::format("target '{}' cannot run under QEMU", t.name));
   if (toolchain != "gcc" && toolchain != "clang")
@@ -67,11 +68,17 @@ CortexMBuild build_cortex_m(const CompileResult& r, const std::string& dir, cons
     argv.insert(argv.end(), {"-std=c++17", "-c", (d / src).string(), "-o", obj});
     return compile_step(argv, b.log);
   };
-  const std::vector<std::string> harness_defs = {
+  std::vector<std::string> harness_defs = {
       fmt::format("-DMOTE_MODEL_HEADER=\"{}.h\"", r.symbol), "-DMOTE_SYMBOL=" + r.symbol,
       "-DMOTE_SYMBOL_UPPER=" + upper(r.symbol), "-DMOTE_BARE_METAL=1"};
+  std::vector<std::string> model_defs;
+  if (profile) {
+    harness_defs.push_back("-DMOTE_PROFILE=1");
+    model_defs.push_back("-DMOTE_PROFILE_HOOKS=\"profile_hooks.h\"");
+  }
   const std::string harness_obj = (d / "harness.o").string(), startup_obj = (d / "startup.o").string();
-  if (!compile(r.symbol + ".cpp", b.model_object, {}) || !compile(r.symbol + "_weights.cpp", b.weights_object, {}) ||
+  if (!compile(r.symbol + ".cpp", b.model_object, model_defs) ||
+      !compile(r.symbol + "_weights.cpp", b.weights_object, {}) ||
       !compile("harness.cpp", harness_obj, harness_defs))
     return b;
   std::vector<std::string> cc = {"arm-none-eabi-gcc"};
@@ -106,6 +113,21 @@ QemuRun run_qemu(const target::Target& t, const std::string& elf, const std::str
     q.measured = ticks && stack;
     q.instructions = static_cast<uint64_t>(ticks.value_or(0)) * (1000000000ull / static_cast<uint64_t>(t.core.systick_hz));
     q.stack_bytes = static_cast<uint64_t>(stack.value_or(0));
+  }
+  static const std::regex overhead_re(R"(mote-layer-overhead: ticks=(\d+))");
+  static const std::regex layer_re(R"(mote-layer: (\d+) ticks=(\d+))");
+  if (std::regex_search(q.process.output, m, overhead_re)) {
+    const int64_t overhead = support::parse_int(m[1].str(), 0, INT32_MAX).value_or(0);
+    const uint64_t per_tick = 1000000000ull / static_cast<uint64_t>(t.core.systick_hz);
+    for (auto it = std::sregex_iterator(q.process.output.begin(), q.process.output.end(), layer_re);
+         it != std::sregex_iterator(); ++it) {
+      const auto index = support::parse_int((*it)[1].str(), 0, 1 << 20);
+      const auto ticks = support::parse_int((*it)[2].str(), 0, INT64_MAX / 1000);
+      if (!index || !ticks) continue;
+      if (q.layer_instructions.size() <= static_cast<size_t>(*index)) q.layer_instructions.resize(static_cast<size_t>(*index) + 1);
+      q.layer_instructions[static_cast<size_t>(*index)] =
+          static_cast<uint64_t>(std::max<int64_t>(0, *ticks - overhead)) * per_tick;
+    }
   }
   return q;
 }

@@ -3,6 +3,7 @@
 // core, and runs it under qemu-system-arm with semihosting.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "compiler/driver/compile.h"
 #include "compiler/support/process.h"
@@ -19,14 +20,18 @@ struct CortexMBuild {
 };
 
 // toolchain: "gcc" (arm-none-eabi-g++) or "clang" (clang-14, linked by arm-none-eabi-g++).
+// profile: build the generated code with the per-layer hooks (profile_hooks.h).
 CortexMBuild build_cortex_m(const CompileResult& r, const std::string& dir, const target::Target& t,
-                            const std::string& toolchain);
+                            const std::string& toolchain, bool profile = false);
 
 struct QemuRun {
   support::ProcessResult process;
   bool measured = false;
   uint64_t instructions = 0;  // guest instructions of one inference (from SysTick under -icount)
   uint64_t stack_bytes = 0;   // peak stack of one inference
+  // With a profiled build: guest instructions per layer (by node index), the hooks'
+  // own cost taken out.
+  std::vector<uint64_t> layer_instructions;
 };
 
 // Runs `elf` with `workdir` as the semihosting folder (in_N.bin in, out_N.bin out).

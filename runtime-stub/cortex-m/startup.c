@@ -79,6 +79,41 @@ void mote_timer_start(void) {
 
 uint64_t mote_timer_ticks(void) { return systick_now(); }
 
+/* --- per-layer profile (profile_hooks.h) ------------------------------------------ */
+#define MOTE_MAX_LAYERS 2048
+static uint32_t g_layer_ticks[MOTE_MAX_LAYERS];
+static uint64_t g_layer_start;
+static int g_layers_seen;
+
+void mote_layer_begin(int index) {
+  (void)index;
+  g_layer_start = systick_now();
+}
+
+void mote_layer_end(int index) {
+  const uint64_t now = systick_now();
+  if (index < 0 || index >= MOTE_MAX_LAYERS) return;
+  g_layer_ticks[index] += (uint32_t)(now - g_layer_start);
+  if (index + 1 > g_layers_seen) g_layers_seen = index + 1;
+}
+
+/* Ticks of an empty begin/end pair (the hooks' own cost, subtracted by bench): the
+ * least of several, read before the inference. */
+uint32_t mote_layer_overhead(void) {
+  uint32_t best = 0xFFFFFFFFu;
+  for (int i = 0; i < 8; ++i) {
+    mote_layer_begin(0);
+    mote_layer_end(0);
+    if (g_layer_ticks[0] < best) best = g_layer_ticks[0];
+    g_layer_ticks[0] = 0;
+  }
+  g_layers_seen = 0;
+  return best;
+}
+
+int mote_layers_seen(void) { return g_layers_seen; }
+uint32_t mote_layer_ticks(int index) { return g_layer_ticks[index]; }
+
 /* --- stack high-water mark ------------------------------------------------------- */
 #define STACK_PAINT 0xC0FFEE11u
 

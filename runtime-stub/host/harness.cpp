@@ -31,6 +31,11 @@ extern "C" void mote_timer_start(void);
 extern "C" unsigned long long mote_timer_ticks(void);
 extern "C" unsigned int* mote_stack_paint(void);
 extern "C" unsigned int mote_stack_used(const unsigned int* top);
+#ifdef MOTE_PROFILE
+extern "C" unsigned int mote_layer_overhead(void);
+extern "C" int mote_layers_seen(void);
+extern "C" unsigned int mote_layer_ticks(int index);
+#endif
 static char g_names[64][32];
 #endif
 
@@ -73,6 +78,9 @@ int main(int argc, char** argv) {
   }
 #ifdef MOTE_BARE_METAL
   mote_timer_start();
+#ifdef MOTE_PROFILE
+  const unsigned int overhead = mote_layer_overhead();
+#endif
   const unsigned int* stack_top = mote_stack_paint();
   const unsigned long long t0 = mote_timer_ticks();
 #endif
@@ -80,6 +88,10 @@ int main(int argc, char** argv) {
 #ifdef MOTE_BARE_METAL
   const unsigned long long t1 = mote_timer_ticks();
   printf("mote-bench: ticks=%llu stack_bytes=%u\n", t1 - t0, mote_stack_used(stack_top));
+#ifdef MOTE_PROFILE
+  printf("mote-layer-overhead: ticks=%u\n", overhead);
+  for (int i = 0; i < mote_layers_seen(); ++i) printf("mote-layer: %d ticks=%u\n", i, mote_layer_ticks(i));
+#endif
 #endif
   if (rc != 0) {
     fprintf(stderr, "harness: the model returned %d\n", rc);
