@@ -7,6 +7,14 @@
 
 typedef int32_t idx_t;
 
+// A large loop nest keeps a function of its own: inlined into SYMBOL_run, each
+// layer's kernel would compete with every other layer's values for registers.
+#if defined(__GNUC__)
+#define K_NOINLINE __attribute__((noinline))
+#else
+#define K_NOINLINE
+#endif
+
 template <class T> inline T k_max(T a, T b) { return a > b ? a : b; }
 template <class T> inline T k_min(T a, T b) { return a < b ? a : b; }
 

@@ -110,3 +110,30 @@ template <> struct k_layer<int16_t> {
     return k_requantize_s16(acc, mult, shift, lo, hi);
   }
 };
+
+// The requantization of the optimized int8 kernels: k_requantize_s8 exactly,
+// under conditions the compiler checks per layer (compiler/ops/s8_kernels.h,
+// rq_fast): |acc| < 2^30 and a right shift e of 1..22. Then k_srdhm(acc, mult) is
+// floor((2 acc mult + 2^31) / 2^32) (no saturation case), the rounding divide by
+// 2^e with ties away from zero is (x + (x < 0 ? -1 : 0) + 2^(e-1)) >> e, and the
+// output zero point rides in the same add as out_zp * 2^e (add = 2^(e-1) + out_zp 2^e).
+inline int32_t k_requantize_fast(int32_t acc, int32_t mult, int32_t add, int32_t shift) {
+  const int32_t x = static_cast<int32_t>((static_cast<int64_t>(acc) * mult + (static_cast<int64_t>(1) << 30)) >> 31);
+  return (x + (x >> 31) + add) >> shift;
+}
+
+// The rest of k_requantize_s8 for a value already offset by out_zp: the clamp.
+template <class P>
+inline int8_t k_clamp_s8(int32_t v) {
+  constexpr int32_t lo = P::act_min > -128 ? P::act_min : -128, hi = P::act_max < 127 ? P::act_max : 127;
+  return static_cast<int8_t>(v < lo ? lo : v > hi ? hi : v);
+}
+
+// Output channel c of a layer with the rq_* parameters: the fast form when the
+// layer allows it, else the general one.
+template <class P>
+inline int8_t k_requantize_channel(int32_t acc, idx_t c) {
+  if (P::rq_fast) return k_clamp_s8<P>(k_requantize_fast(acc, P::rq_mult[c], P::rq_add[c], P::rq_shift[c]));
+  return k_requantize_s8(acc, P::mult[P::per_channel ? c : 0], P::shift[P::per_channel ? c : 0], P::out_zp,
+                         P::act_min, P::act_max);
+}

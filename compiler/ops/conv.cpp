@@ -3,7 +3,9 @@
 // int32 bias, quantization parameters on the tensors), and its int16 form (--int16);
 // conv_fast_s8.h for int8 pointwise and depthwise 3x3 layers (is_pointwise,
 // is_depthwise3x3) whose zero-point fold is exact (s8_folded_bias).
+#include "compiler/ir/tensor_data.h"
 #include "compiler/ops/quant_common.h"
+#include "compiler/ops/s8_kernels.h"
 
 namespace mote::ops {
 
@@ -144,8 +146,98 @@ KernelCall make_depthwise3x3_s8_scalar(ir::Graph& g, const ir::Node& n, const ta
   return k;
 }
 
+// The reduction of one output: input channels per group times the window.
+int64_t reduction(const ir::Graph& g, const ir::Node& n) {
+  const ir::Shape& w = in(g, n, 1).shape;
+  return ir::shape_elements(ir::Shape(w.begin() + 1, w.end()));
+}
+
+// A convolution as a matrix product over patches (conv_s8_dsp.h): weights re-laid
+// as rows of K4 (K rounded up to the SIMD width), the fast requantization where it
+// is exact, and scratch for the patches of two pixels.
+KernelCall make_gemm_s8(ir::Graph& g, const ir::Node& n, int64_t width, const char* file, const char* kernel,
+                        int64_t scratch_bytes_per_k) {
+  KernelCall k = reference_call(g, n);
+  const int64_t m = in(g, n, 1).shape[0], kk = reduction(g, n), k4 = round_up(kk, width);
+  const std::vector<int64_t> fbias = *s8_folded_bias(g, n);
+  const int64_t bound = s8_accumulator_bound(ir::data_as_int(in(g, n, 1)), m, kk, fbias);
+  const auto mult = std::get<std::vector<int64_t>>(param(k.params, "mult"));
+  const auto shift = std::get<std::vector<int64_t>>(param(k.params, "shift"));
+  k.params.push_back({"fbias", fbias});
+  k.params.push_back({"K", kk});
+  k.params.push_back({"K4", k4});
+  add_fast_requant(k.params, mult, shift, std::get<int64_t>(param(k.params, "out_zp")), m, bound);
+  k.file = file;
+  k.kernel = kernel;
+  k.inputs = {n.inputs[0], padded_rows(g, n.inputs[1], m, kk, k4, fmt::format("k{}", width))};
+  k.scratch_bytes = scratch_bytes_per_k * k4;
+  return k;
+}
+
+// Depthwise with one output per channel (G = C = M), any window.
+bool is_depthwise(const ir::Graph& g, const ir::Node& n) {
+  const int64_t c = in(g, n, 0).shape[1];
+  return InferContext(g, n).attr_int("group", 1) == c && in(g, n, 1).shape[0] == c;
+}
+
+std::string applies_dw_s8(const ir::Graph& g, const ir::Node& n) {
+  if (!is_depthwise(g, n)) return "not depthwise with one output per channel";
+  return applies_s8_folded(g, n);
+}
+
+std::string applies_dw3x3_s8_dsp(const ir::Graph& g, const ir::Node& n) {
+  const Window win = window_of(g, n);
+  const ir::Shape& x = in(g, n, 0).shape;
+  if (!is_depthwise3x3(win, InferContext(g, n).attr_int("group", 1), x[1], in(g, n, 1).shape[0]))
+    return "not a 2-D depthwise 3x3 with dilation 1";
+  if (win.strides[1] != 1 && win.strides[1] != 2) return "stride along W is not 1 or 2";
+  return applies_s8_folded(g, n);
+}
+
+// The padded plane the depthwise kernels copy each channel into.
+int64_t padded_plane_bytes(const ir::Graph& g, const ir::Node& n) {
+  const ir::Shape& x = in(g, n, 0).shape;
+  const Window win = window_of(g, n);
+  const bool one_d = x.size() == 3;
+  const int64_t h = one_d ? 1 : x[2], w = one_d ? x[2] : x[3];
+  const size_t wi = one_d ? 0 : 1;
+  const int64_t ph = one_d ? 1 : h + win.pads_begin[0] + win.pads_end[0];
+  return ph * (w + win.pads_begin[wi] + win.pads_end[wi] + 4);
+}
+
+KernelCall make_dw_s8(ir::Graph& g, const ir::Node& n, const char* file, const char* kernel) {
+  KernelCall k = reference_call(g, n);
+  const int64_t m = in(g, n, 1).shape[0], kk = reduction(g, n);
+  const std::vector<int64_t> fbias = *s8_folded_bias(g, n);
+  const int64_t bound = s8_accumulator_bound(ir::data_as_int(in(g, n, 1)), m, kk, fbias);
+  const auto mult = std::get<std::vector<int64_t>>(param(k.params, "mult"));
+  const auto shift = std::get<std::vector<int64_t>>(param(k.params, "shift"));
+  k.params.push_back({"fbias", fbias});
+  add_fast_requant(k.params, mult, shift, std::get<int64_t>(param(k.params, "out_zp")), m, bound);
+  k.file = file;
+  k.kernel = kernel;
+  k.inputs = {n.inputs[0], n.inputs[1]};
+  k.scratch_bytes = padded_plane_bytes(g, n);
+  return k;
+}
+
+KernelCall make_dw3x3_s8_dsp(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  return make_dw_s8(g, n, "dwconv_s8_dsp.h", "dwconv3x3_s8_dsp");
+}
+
+KernelCall make_dw_s8_dsp(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  return make_dw_s8(g, n, "dwconv_s8_dsp.h", "dwconv_s8_dsp");
+}
+
+KernelCall make_conv_s8_dsp(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  return make_gemm_s8(g, n, 8, "conv_s8_dsp.h", "conv2d_s8_gemm_2x2_dsp", 4);  // 2 pixels x K4 int16
+}
+
 const std::vector<Variant>& variants() {
   static const std::vector<Variant> v = {
+      {"dwconv3x3_s8_2x1_dsp", kFeatureDsp, applies_dw3x3_s8_dsp, make_dw3x3_s8_dsp},
+      {"dwconv_s8_1x1_dsp", kFeatureDsp, applies_dw_s8, make_dw_s8_dsp},
+      {"conv_s8_2x2_dsp", kFeatureDsp, applies_s8_folded, make_conv_s8_dsp},
       {"conv1x1_s8_2x4_scalar", 0, applies_pointwise_s8, make_pointwise_s8_scalar},
       {"dwconv3x3_s8_scalar", 0, applies_depthwise3x3_s8, make_depthwise3x3_s8_scalar},
       {"conv2d_s8_ref", 0, applies_s8_ref, make_ref, /*reference=*/true},

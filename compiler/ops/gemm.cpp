@@ -2,7 +2,9 @@
 // Gemm that pass quantize-int8 writes (int8 A, constant int8 B with transB = 1,
 // int32 C, quantization parameters on the tensors), and its int16 form (--int16);
 // fully_connected_fast_s8.h for int8 layers whose zero-point fold is exact.
+#include "compiler/ir/tensor_data.h"
 #include "compiler/ops/quant_common.h"
+#include "compiler/ops/s8_kernels.h"
 
 namespace mote::ops {
 
@@ -113,8 +115,28 @@ KernelCall make_fc_s8_scalar(ir::Graph& g, const ir::Node& n, const target::Targ
   return k;
 }
 
+// The DSP form (conv_s8_dsp.h): weight rows padded to 4, the input row unpacked
+// to 16-bit pairs in scratch, the fast requantization where it is exact.
+KernelCall make_fc_s8_dsp(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  KernelCall k = gemm_s8_ref(g, n);
+  const int64_t nn = in(g, n, 1).shape[0], kk = in(g, n, 1).shape[1], k4 = round_up(kk, 4);
+  const std::vector<int64_t> fbias = *s8_folded_bias(g, n);
+  const int64_t bound = s8_accumulator_bound(ir::data_as_int(in(g, n, 1)), nn, kk, fbias);
+  const auto mult = std::get<std::vector<int64_t>>(param(k.params, "mult"));
+  const auto shift = std::get<std::vector<int64_t>>(param(k.params, "shift"));
+  k.params.push_back({"fbias", fbias});
+  k.params.push_back({"K4", k4});
+  add_fast_requant(k.params, mult, shift, std::get<int64_t>(param(k.params, "out_zp")), nn, bound);
+  k.file = "conv_s8_dsp.h";
+  k.kernel = "fc_s8_1x4_dsp";
+  k.inputs = {n.inputs[0], padded_rows(g, n.inputs[1], nn, kk, k4, "k4")};
+  k.scratch_bytes = 2 * k4;
+  return k;
+}
+
 const std::vector<Variant>& gemm_variants() {
   static const std::vector<Variant> v = {
+      {"fc_s8_1x4_dsp", kFeatureDsp, applies_fc_s8_folded, make_fc_s8_dsp},
       {"fc_s8_1x4_scalar", 0, applies_fc_s8_folded, make_fc_s8_scalar},
       {"fc_s8_ref", 0, applies_s8_ref, make_s8_ref, /*reference=*/true},
       {"gemm_f32_ref", 0, applies_float_ref, make_f32_ref, /*reference=*/true},

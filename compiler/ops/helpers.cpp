@@ -152,4 +152,10 @@ ir::DType dtype_from_onnx_code(int64_t code) {
   }
 }
 
+const Param::Value& param(const std::vector<Param>& params, const std::string& name) {
+  for (const Param& p : params)
+    if (p.name == name) return p.value;
+  throw support::InternalError("no kernel parameter '" + name + "'");
+}
+
 }  // namespace mote::ops

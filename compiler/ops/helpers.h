@@ -49,6 +49,9 @@ Window spatial_window(const InferContext& ctx, const ir::Shape& in_spatial, cons
 // Parameter struct entries for the 2-D kernels, 1-D windows mapped to H = 1.
 void add_window_params(std::vector<Param>& p, const Window& w, const ir::Shape& in_spatial);
 
+// The value of the kernel parameter `name`; throws InternalError when absent.
+const Param::Value& param(const std::vector<Param>& params, const std::string& name);
+
 // The clamp a fused activation applies (attributes mote_act_min/max set by the
 // fuse-activation pass), or (-inf, +inf) when none was fused.
 void add_activation(std::vector<Param>& p, const InferContext& ctx);

@@ -1,0 +1,60 @@
+#include "compiler/ops/s8_kernels.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "compiler/ir/tensor_data.h"
+
+namespace mote::ops {
+
+int64_t s8_accumulator_bound(const std::vector<int64_t>& w, int64_t rows, int64_t cols,
+                             const std::vector<int64_t>& folded_bias) {
+  int64_t bound = 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    int64_t sum = 0;
+    for (int64_t c = 0; c < cols; ++c) sum += std::abs(w[static_cast<size_t>(r * cols + c)]);
+    const int64_t f = r < static_cast<int64_t>(folded_bias.size()) ? std::abs(folded_bias[static_cast<size_t>(r)]) : 0;
+    bound = std::max(bound, f + 128 * sum);
+  }
+  return bound;
+}
+
+void add_fast_requant(std::vector<Param>& p, const std::vector<int64_t>& mult, const std::vector<int64_t>& shift,
+                      int64_t out_zp, int64_t channels, int64_t acc_bound) {
+  std::vector<int64_t> rq_mult, rq_add, rq_shift;
+  bool fast = acc_bound < (int64_t{1} << 30);
+  for (int64_t c = 0; c < channels; ++c) {
+    const size_t i = mult.size() == 1 ? 0 : static_cast<size_t>(c);
+    const int64_t e = -shift[i];
+    // e <= 22 keeps rounding + (out_zp << e) + |acc| below 2^31.
+    fast = fast && e >= 1 && e <= 22;
+    const int64_t es = std::clamp<int64_t>(e, 1, 22);
+    rq_mult.push_back(mult[i]);
+    rq_add.push_back((int64_t{1} << (es - 1)) + out_zp * (int64_t{1} << es));
+    rq_shift.push_back(es);
+  }
+  p.push_back({"rq_fast", int64_t{fast}});
+  p.push_back({"rq_mult", rq_mult});
+  p.push_back({"rq_add", rq_add});
+  p.push_back({"rq_shift", rq_shift});
+}
+
+ir::TensorId padded_rows(ir::Graph& g, ir::TensorId w, int64_t rows, int64_t cols, int64_t padded,
+                         const std::string& tag) {
+  if (padded == cols) return w;
+  const ir::Tensor& src = g.tensor(w);
+  std::vector<uint8_t> data(static_cast<size_t>(rows * padded), 0);
+  for (int64_t r = 0; r < rows; ++r)
+    std::copy_n(src.data->begin() + r * cols, cols, data.begin() + r * padded);
+  ir::Tensor t;
+  t.name = src.name + "_" + tag;
+  for (int i = 2; g.find_tensor(t.name) != ir::kNoTensor; ++i) t.name = src.name + "_" + tag + std::to_string(i);
+  t.dtype = src.dtype;
+  t.shape = {rows, padded};
+  t.shape_known = true;
+  t.quant = src.quant;
+  t.data = std::move(data);
+  return g.add_tensor(std::move(t));
+}
+
+}  // namespace mote::ops
