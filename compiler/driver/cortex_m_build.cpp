@@ -33,23 +33,17 @@ bool compile_step(std::vector<std::string> argv, std::string& log) {
 
 }  // namespace
 
-CortexMBuild build_cortex_m(const CompileResult& r, const std::string& dir, const target::Target& t,
-                            const std::string& toolchain, bool profile) {
+namespace {
+
+void check_runnable(const target::Target& t, const std::string& toolchain) {
   if (t.host || t.core.qemu_machine.empty())
     throw support::Refusal(fmt::format("target '{}' cannot run under QEMU", t.name));
   if (toolchain != "gcc" && toolchain != "clang")
     throw support::Refusal(fmt::format("unknown toolchain '{}' (known: gcc, clang)", toolchain));
-  write_outputs(r, dir);
-  for (const codegen::EmbeddedFile& f : codegen::runtime_stub_files())
-    support::write_file((fs::path(dir) / f.name).string(), f.text);
+}
 
-  CortexMBuild b;
-  const fs::path d(dir);
-  b.model_object = (d / (r.symbol + ".o")).string();
-  b.weights_object = (d / (r.symbol + "_weights.o")).string();
-  b.elf = (d / "app.elf").string();
-
-  // Generated code and harness: the flags a firmware project would use.
+// The C++ compiler for the core, with the flags a firmware project would use.
+std::vector<std::string> cxx_command(const target::Target& t, const std::string& toolchain, const std::string& dir) {
   std::vector<std::string> cxx;
   if (toolchain == "gcc") {
     cxx = {"arm-none-eabi-g++"};
@@ -60,12 +54,53 @@ CortexMBuild build_cortex_m(const CompileResult& r, const std::string& dir, cons
       if (f.rfind("-mthumb", 0) != 0) cxx.push_back(f);
   }
   const std::vector<std::string> common = {"-O2", "-ffunction-sections", "-fdata-sections", "-fno-exceptions",
-                                           "-fno-rtti", "-Wall", "-Wextra", "-I" + dir};
+                                           "-fno-rtti", "-Wall", "-Wextra", "-I" + dir, "-std=c++17"};
   cxx.insert(cxx.end(), common.begin(), common.end());
+  return cxx;
+}
+
+// Compiles startup.c and links `objects` with it into dir/app.elf.
+bool link_app(const target::Target& t, const fs::path& d, const std::vector<std::string>& objects, std::string& elf,
+              std::string& log) {
+  const std::string startup_obj = (d / "startup.o").string();
+  std::vector<std::string> cc = {"arm-none-eabi-gcc"};
+  cc.insert(cc.end(), t.core.gcc_flags.begin(), t.core.gcc_flags.end());
+  cc.insert(cc.end(), {"-O2", "-Wall", "-Wextra", "-c", (d / "startup.c").string(), "-o", startup_obj});
+  if (!compile_step(cc, log)) return false;
+  // Linked by arm-none-eabi-gcc for both toolchains: it picks newlib's multilib for the
+  // core, and linking as C proves the generated code needs no C++ runtime.
+  elf = (d / "app.elf").string();
+  std::vector<std::string> link = {"arm-none-eabi-gcc"};
+  link.insert(link.end(), t.core.gcc_flags.begin(), t.core.gcc_flags.end());
+  link.insert(link.end(), {"-nostartfiles", "--specs=rdimon.specs", "-Wl,--gc-sections", "-L" + d.string(), "-T",
+                           (d / t.core.linker_script).string(), startup_obj});
+  link.insert(link.end(), objects.begin(), objects.end());
+  link.insert(link.end(), {"-lm", "-o", elf});
+  return compile_step(link, log);
+}
+
+void write_runtime_stub(const std::string& dir) {
+  for (const codegen::EmbeddedFile& f : codegen::runtime_stub_files())
+    support::write_file((fs::path(dir) / f.name).string(), f.text);
+}
+
+}  // namespace
+
+CortexMBuild build_cortex_m(const CompileResult& r, const std::string& dir, const target::Target& t,
+                            const std::string& toolchain, bool profile) {
+  check_runnable(t, toolchain);
+  write_outputs(r, dir);
+  write_runtime_stub(dir);
+
+  CortexMBuild b;
+  const fs::path d(dir);
+  b.model_object = (d / (r.symbol + ".o")).string();
+  b.weights_object = (d / (r.symbol + "_weights.o")).string();
+  const std::vector<std::string> cxx = cxx_command(t, toolchain, dir);
   auto compile = [&](const std::string& src, const std::string& obj, std::vector<std::string> extra) {
     std::vector<std::string> argv = cxx;
     argv.insert(argv.end(), extra.begin(), extra.end());
-    argv.insert(argv.end(), {"-std=c++17", "-c", (d / src).string(), "-o", obj});
+    argv.insert(argv.end(), {"-c", (d / src).string(), "-o", obj});
     return compile_step(argv, b.log);
   };
   std::vector<std::string> harness_defs = {
@@ -76,24 +111,31 @@ CortexMBuild build_cortex_m(const CompileResult& r, const std::string& dir, cons
     harness_defs.push_back("-DMOTE_PROFILE=1");
     model_defs.push_back("-DMOTE_PROFILE_HOOKS=\"profile_hooks.h\"");
   }
-  const std::string harness_obj = (d / "harness.o").string(), startup_obj = (d / "startup.o").string();
+  const std::string harness_obj = (d / "harness.o").string();
   if (!compile(r.symbol + ".cpp", b.model_object, model_defs) ||
       !compile(r.symbol + "_weights.cpp", b.weights_object, {}) ||
       !compile("harness.cpp", harness_obj, harness_defs))
     return b;
-  std::vector<std::string> cc = {"arm-none-eabi-gcc"};
-  cc.insert(cc.end(), t.core.gcc_flags.begin(), t.core.gcc_flags.end());
-  cc.insert(cc.end(), {"-O2", "-Wall", "-Wextra", "-c", (d / "startup.c").string(), "-o", startup_obj});
-  if (!compile_step(cc, b.log)) return b;
+  b.ok = link_app(t, d, {harness_obj, b.model_object, b.weights_object}, b.elf, b.log);
+  return b;
+}
 
-  // Linked by arm-none-eabi-gcc for both toolchains: it picks newlib's multilib for the
-  // core, and linking as C proves the generated code needs no C++ runtime.
-  std::vector<std::string> link = {"arm-none-eabi-gcc"};
-  link.insert(link.end(), t.core.gcc_flags.begin(), t.core.gcc_flags.end());
-  link.insert(link.end(), {"-nostartfiles", "--specs=rdimon.specs", "-Wl,--gc-sections", "-L" + dir,
-                           "-T", (d / t.core.linker_script).string(), startup_obj, harness_obj, b.model_object,
-                           b.weights_object, "-lm", "-o", b.elf});
-  b.ok = compile_step(link, b.log);
+CortexMBuild build_cortex_m_program(const std::vector<std::string>& sources, const std::string& dir,
+                                    const target::Target& t, const std::string& toolchain) {
+  check_runnable(t, toolchain);
+  write_runtime_stub(dir);
+  CortexMBuild b;
+  const fs::path d(dir);
+  const std::vector<std::string> cxx = cxx_command(t, toolchain, dir);
+  std::vector<std::string> objects;
+  for (const std::string& src : sources) {
+    const std::string obj = (d / (fs::path(src).stem().string() + ".o")).string();
+    std::vector<std::string> argv = cxx;
+    argv.insert(argv.end(), {"-c", (d / src).string(), "-o", obj});
+    if (!compile_step(argv, b.log)) return b;
+    objects.push_back(obj);
+  }
+  b.ok = link_app(t, d, objects, b.elf, b.log);
   return b;
 }
 

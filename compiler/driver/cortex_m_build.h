@@ -24,6 +24,12 @@ struct CortexMBuild {
 CortexMBuild build_cortex_m(const CompileResult& r, const std::string& dir, const target::Target& t,
                             const std::string& toolchain, bool profile = false);
 
+// A bare-metal program of several C++ sources in `dir` (generated code and a main
+// of their own, for tests), built with the same flags and start-up as
+// build_cortex_m into dir/app.elf.
+CortexMBuild build_cortex_m_program(const std::vector<std::string>& sources, const std::string& dir,
+                                    const target::Target& t, const std::string& toolchain);
+
 struct QemuRun {
   support::ProcessResult process;
   bool measured = false;
