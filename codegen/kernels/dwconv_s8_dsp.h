@@ -6,14 +6,21 @@
 // folded in over all KH * KW taps) and requant.h's rq_*.
 //
 // Each channel's plane is first copied into scratch with its padding filled with
-// the input zero point (PH = H + PT + PB rows of PW = W + PL + PR + 4 bytes; the
-// 4 spare bytes let a word load run past the last column). Every output then
-// reads only real bytes, no tap is skipped, and fbias cancels the padding.
+// the input zero point: PH = H + PT + PB rows of PW = W + PL + PR + 8 bytes, and
+// one spare row, so that word and vector loads may run past the last column.
+// Every output then reads only real bytes, no tap is skipped, and fbias cancels
+// the padding. compiler/ops/conv.cpp sizes the scratch the same way.
+
+template <class P>
+struct k_plane {
+  static constexpr idx_t PH = P::H + P::PT + P::PB, PW = P::W + P::PL + P::PR + 8;
+  static constexpr idx_t bytes = (PH + 1) * PW;
+};
 
 template <class P>
 inline void k_pad_plane_s8(const int8_t* src, int8_t* dst) {
-  constexpr idx_t PH = P::H + P::PT + P::PB, PW = P::W + P::PL + P::PR + 4;
-  memset(dst, static_cast<int8_t>(P::in_zp), static_cast<size_t>(PH * PW));
+  constexpr idx_t PW = k_plane<P>::PW;
+  memset(dst, static_cast<int8_t>(P::in_zp), static_cast<size_t>(k_plane<P>::bytes));
   for (idx_t h = 0; h < P::H; ++h) memcpy(dst + (h + P::PT) * PW + P::PL, src + h * P::W, static_cast<size_t>(P::W));
 }
 
@@ -26,7 +33,7 @@ K_NOINLINE void dwconv3x3_s8_dsp(const int8_t* x, const int8_t* w, int8_t* y, ui
   static_assert(P::KH == 3 && P::KW == 3 && P::DH == 1 && P::DW == 1 && P::G == P::C && P::M == P::C,
                 "depthwise 3x3 only");
   static_assert(P::SW == 1 || P::SW == 2, "stride 1 or 2 along W");
-  constexpr idx_t PW = P::W + P::PL + P::PR + 4;
+  constexpr idx_t PW = k_plane<P>::PW;
   int8_t* plane = reinterpret_cast<int8_t*>(scratch);
   for (idx_t n = 0; n < P::N; ++n)
     for (idx_t c = 0; c < P::C; ++c) {
@@ -74,7 +81,7 @@ K_NOINLINE void dwconv3x3_s8_dsp(const int8_t* x, const int8_t* w, int8_t* y, ui
 template <class P>
 K_NOINLINE void dwconv_s8_dsp(const int8_t* x, const int8_t* w, int8_t* y, uint8_t* scratch) {
   static_assert(P::G == P::C && P::M == P::C, "depthwise (one output per channel) only");
-  constexpr idx_t PW = P::W + P::PL + P::PR + 4;
+  constexpr idx_t PW = k_plane<P>::PW;
   int8_t* plane = reinterpret_cast<int8_t*>(scratch);
   for (idx_t n = 0; n < P::N; ++n)
     for (idx_t c = 0; c < P::C; ++c) {

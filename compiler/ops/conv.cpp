@@ -202,7 +202,7 @@ int64_t padded_plane_bytes(const ir::Graph& g, const ir::Node& n) {
   const int64_t h = one_d ? 1 : x[2], w = one_d ? x[2] : x[3];
   const size_t wi = one_d ? 0 : 1;
   const int64_t ph = one_d ? 1 : h + win.pads_begin[0] + win.pads_end[0];
-  return ph * (w + win.pads_begin[wi] + win.pads_end[wi] + 4);
+  return (ph + 1) * (w + win.pads_begin[wi] + win.pads_end[wi] + 8);  // k_plane in dwconv_s8_dsp.h
 }
 
 KernelCall make_dw_s8(ir::Graph& g, const ir::Node& n, const char* file, const char* kernel) {
@@ -229,12 +229,54 @@ KernelCall make_dw_s8_dsp(ir::Graph& g, const ir::Node& n, const target::Target&
   return make_dw_s8(g, n, "dwconv_s8_dsp.h", "dwconv_s8_dsp");
 }
 
+// The vector requantization of the Helium depthwise kernel needs the fast form.
+std::string applies_dw3x3_s8_mve(const ir::Graph& g, const ir::Node& n) {
+  const std::string why = applies_dw3x3_s8_dsp(g, n);
+  if (!why.empty()) return why;
+  const int64_t m = in(g, n, 1).shape[0], kk = reduction(g, n);
+  const KernelCall ref = reference_call(g, n);
+  const auto& shift = std::get<std::vector<int64_t>>(param(ref.params, "shift"));
+  if (!fast_requant_exact(shift, s8_accumulator_bound(ir::data_as_int(in(g, n, 1)), m, kk, *s8_folded_bias(g, n))))
+    return "its requantization needs the general form (a shift outside 1..22 or a large accumulator)";
+  return "";
+}
+
+std::string applies_conv_s8_mve(const ir::Graph& g, const ir::Node& n) {
+  if (is_depthwise(g, n)) return "depthwise: the depthwise kernels run it";
+  return applies_s8_folded(g, n);
+}
+
+KernelCall make_dw3x3_s8_mve(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  return make_dw_s8(g, n, "conv_s8_mve.h", "dwconv3x3_s8_mve");
+}
+
+KernelCall make_conv_s8_mve(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  KernelCall k = make_gemm_s8(g, n, 16, "conv_s8_mve.h", "conv2d_s8_gemm_2x2_mve", 2);  // 2 pixels x K16 int8
+  for (Param& p : k.params)
+    if (p.name == "K4") p.name = "K16";
+  // The vector requantization of two channels' lanes: each channel's multiplier and
+  // negated shift twice, one past the last channel so the last load stays inside.
+  std::vector<int64_t> mult2, shift2;
+  const auto& mult = std::get<std::vector<int64_t>>(param(k.params, "rq_mult"));
+  const auto& shift = std::get<std::vector<int64_t>>(param(k.params, "rq_shift"));
+  for (size_t c = 0; c <= mult.size(); ++c) {
+    const size_t i = c < mult.size() ? c : mult.size() - 1;
+    mult2.insert(mult2.end(), 2, mult[i]);
+    shift2.insert(shift2.end(), 2, -shift[i]);
+  }
+  k.params.push_back({"rq2_mult", mult2});
+  k.params.push_back({"rq2_neg_shift", shift2});
+  return k;
+}
+
 KernelCall make_conv_s8_dsp(ir::Graph& g, const ir::Node& n, const target::Target&) {
   return make_gemm_s8(g, n, 8, "conv_s8_dsp.h", "conv2d_s8_gemm_2x2_dsp", 4);  // 2 pixels x K4 int16
 }
 
 const std::vector<Variant>& variants() {
   static const std::vector<Variant> v = {
+      {"dwconv3x3_s8_4x1_mve", kFeatureMve, applies_dw3x3_s8_mve, make_dw3x3_s8_mve},
+      {"conv_s8_2x2_mve", kFeatureMve, applies_conv_s8_mve, make_conv_s8_mve},
       {"dwconv3x3_s8_2x1_dsp", kFeatureDsp, applies_dw3x3_s8_dsp, make_dw3x3_s8_dsp},
       {"dwconv_s8_1x1_dsp", kFeatureDsp, applies_dw_s8, make_dw_s8_dsp},
       {"conv_s8_2x2_dsp", kFeatureDsp, applies_s8_folded, make_conv_s8_dsp},

@@ -117,25 +117,35 @@ KernelCall make_fc_s8_scalar(ir::Graph& g, const ir::Node& n, const target::Targ
 
 // The DSP form (conv_s8_dsp.h): weight rows padded to 4, the input row unpacked
 // to 16-bit pairs in scratch, the fast requantization where it is exact.
-KernelCall make_fc_s8_dsp(ir::Graph& g, const ir::Node& n, const target::Target&) {
+KernelCall make_fc_s8(ir::Graph& g, const ir::Node& n, int64_t width, const char* file, const char* kernel,
+                      const char* padded_name, int64_t scratch_per_k) {
   KernelCall k = gemm_s8_ref(g, n);
-  const int64_t nn = in(g, n, 1).shape[0], kk = in(g, n, 1).shape[1], k4 = round_up(kk, 4);
+  const int64_t nn = in(g, n, 1).shape[0], kk = in(g, n, 1).shape[1], k4 = round_up(kk, width);
   const std::vector<int64_t> fbias = *s8_folded_bias(g, n);
   const int64_t bound = s8_accumulator_bound(ir::data_as_int(in(g, n, 1)), nn, kk, fbias);
   const auto mult = std::get<std::vector<int64_t>>(param(k.params, "mult"));
   const auto shift = std::get<std::vector<int64_t>>(param(k.params, "shift"));
   k.params.push_back({"fbias", fbias});
-  k.params.push_back({"K4", k4});
+  k.params.push_back({padded_name, k4});
   add_fast_requant(k.params, mult, shift, std::get<int64_t>(param(k.params, "out_zp")), nn, bound);
-  k.file = "conv_s8_dsp.h";
-  k.kernel = "fc_s8_1x4_dsp";
-  k.inputs = {n.inputs[0], padded_rows(g, n.inputs[1], nn, kk, k4, "k4")};
-  k.scratch_bytes = 2 * k4;
+  k.file = file;
+  k.kernel = kernel;
+  k.inputs = {n.inputs[0], padded_rows(g, n.inputs[1], nn, kk, k4, fmt::format("k{}", width))};
+  k.scratch_bytes = scratch_per_k * k4;
   return k;
+}
+
+KernelCall make_fc_s8_dsp(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  return make_fc_s8(g, n, 4, "conv_s8_dsp.h", "fc_s8_1x4_dsp", "K4", 2);  // the row as 16-bit pairs
+}
+
+KernelCall make_fc_s8_mve(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  return make_fc_s8(g, n, 16, "conv_s8_mve.h", "fc_s8_1x4_mve", "K16", 1);  // the row, padded
 }
 
 const std::vector<Variant>& gemm_variants() {
   static const std::vector<Variant> v = {
+      {"fc_s8_1x4_mve", kFeatureMve, applies_fc_s8_folded, make_fc_s8_mve},
       {"fc_s8_1x4_dsp", kFeatureDsp, applies_fc_s8_folded, make_fc_s8_dsp},
       {"fc_s8_1x4_scalar", 0, applies_fc_s8_folded, make_fc_s8_scalar},
       {"fc_s8_ref", 0, applies_s8_ref, make_s8_ref, /*reference=*/true},

@@ -39,6 +39,13 @@ void add_fast_requant(std::vector<Param>& p, const std::vector<int64_t>& mult, c
   p.push_back({"rq_shift", rq_shift});
 }
 
+bool fast_requant_exact(const std::vector<int64_t>& shift, int64_t acc_bound) {
+  if (acc_bound >= (int64_t{1} << 30)) return false;
+  for (int64_t s : shift)
+    if (-s < 1 || -s > 22) return false;
+  return true;
+}
+
 ir::TensorId padded_rows(ir::Graph& g, ir::TensorId w, int64_t rows, int64_t cols, int64_t padded,
                          const std::string& tag) {
   if (padded == cols) return w;

@@ -25,6 +25,9 @@ int64_t s8_accumulator_bound(const std::vector<int64_t>& w, int64_t rows, int64_
 void add_fast_requant(std::vector<Param>& p, const std::vector<int64_t>& mult, const std::vector<int64_t>& shift,
                       int64_t out_zp, int64_t channels, int64_t acc_bound);
 
+// Whether add_fast_requant's conditions hold for every channel (rq_fast = 1).
+bool fast_requant_exact(const std::vector<int64_t>& shift, int64_t acc_bound);
+
 // A constant with the rows of `w` (rows x cols int8) padded with zeros to `padded`
 // columns, added to the graph and named after `w` and `tag`; `w` itself when no
 // padding is needed.
