@@ -83,6 +83,30 @@ inline void k_patch_mve(const int8_t* x, idx_t n, idx_t g, idx_t p, int8_t* patc
     }
     return;
   }
+  constexpr idx_t CG = P::C / P::G, KK = P::KH * P::KW;
+  if (CG >= 2 && HW * 7 < 65536 && KK * 7 < 65536) {
+    // Any window, two channels or more: for each tap, eight channels at once -- a gather a plane apart
+    // from the input, a scatter KH*KW apart into the patch (the weights' order).
+    const idx_t oh = p / P::OW, ow = p % P::OW;
+    const int8_t* xg = x + (n * P::C + g * CG) * HW;
+    const uint16x8_t planes = vmulq_n_u16(vidupq_n_u16(0, 1), static_cast<uint16_t>(HW));
+    const uint16x8_t slots = vmulq_n_u16(vidupq_n_u16(0, 1), static_cast<uint16_t>(KK));
+    const int16x8_t pad = vdupq_n_s16(static_cast<int16_t>(P::in_zp));
+    for (idx_t kh = 0; kh < P::KH; ++kh) {
+      const idx_t ih = oh * P::SH - P::PT + kh * P::DH;
+      for (idx_t kw = 0; kw < P::KW; ++kw) {
+        const idx_t iw = ow * P::SW - P::PL + kw * P::DW;
+        const bool inside = ih >= 0 && ih < P::H && iw >= 0 && iw < P::W;
+        int8_t* dst = patch + kh * P::KW + kw;
+        for (idx_t c = 0; c < CG; c += 8) {
+          const mve_pred16_t live = vctp16q(static_cast<uint32_t>(CG - c));
+          const int16x8_t v = inside ? vldrbq_gather_offset_z_s16(xg + c * HW + ih * P::W + iw, planes, live) : pad;
+          vstrbq_scatter_offset_p_s16(dst + c * KK, slots, v, live);
+        }
+      }
+    }
+    return;
+  }
   k_patch<P>(x, n, g, p, static_cast<int8_t>(P::in_zp), [&](idx_t k, int8_t v) { patch[k] = v; });
 }
 
