@@ -1,4 +1,4 @@
-// needs: requant.h im2col.h conv_s8_dsp.h dwconv_s8_dsp.h
+// needs: requant.h im2col.h conv_s8_dsp.h dwconv_plane.h
 // includes: <arm_mve.h>
 // Int8 convolution and fully connected layers for Helium (Cortex-M55): VMLADAVA
 // does 16 int8 MACs into a scalar accumulator in one instruction. conv_s8.h and

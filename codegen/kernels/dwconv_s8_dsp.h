@@ -1,28 +1,12 @@
-// needs: requant.h conv_s8_dsp.h
+// needs: requant.h conv_s8_dsp.h dwconv_plane.h
 // includes: <arm_acle.h>
 // Int8 depthwise convolution (G = C = M) for cores with the DSP extension.
 // conv_s8.h is the reference these match bit for bit (tests/kernels).
 // Parameters: conv_s8.h's plus fbias[M] (the bias with the input zero point
 // folded in over all KH * KW taps) and requant.h's rq_*.
 //
-// Each channel's plane is first copied into scratch with its padding filled with
-// the input zero point: PH = H + PT + PB rows of PW = W + PL + PR + 8 bytes, and
-// one spare row, so that word and vector loads may run past the last column.
-// Every output then reads only real bytes, no tap is skipped, and fbias cancels
-// the padding. compiler/ops/conv.cpp sizes the scratch the same way.
-
-template <class P>
-struct k_plane {
-  static constexpr idx_t PH = P::H + P::PT + P::PB, PW = P::W + P::PL + P::PR + 8;
-  static constexpr idx_t bytes = (PH + 1) * PW;
-};
-
-template <class P>
-inline void k_pad_plane_s8(const int8_t* src, int8_t* dst) {
-  constexpr idx_t PW = k_plane<P>::PW;
-  memset(dst, static_cast<int8_t>(P::in_zp), static_cast<size_t>(k_plane<P>::bytes));
-  for (idx_t h = 0; h < P::H; ++h) memcpy(dst + (h + P::PT) * PW + P::PL, src + h * P::W, static_cast<size_t>(P::W));
-}
+// Each channel's plane is first copied into scratch (dwconv_plane.h): every
+// output then reads only real bytes, no tap is skipped, and fbias cancels the padding.
 
 // 3x3, stride 1 or 2, dilation 1. Stride 1 computes two outputs per word load:
 // with (x0, x2) and (x1, x3) unpacked from one row's four bytes and the row's

@@ -3,6 +3,8 @@
 // int32 bias, quantization parameters on the tensors), and its int16 form (--int16);
 // conv_fast_s8.h for int8 pointwise and depthwise 3x3 layers (is_pointwise,
 // is_depthwise3x3) whose zero-point fold is exact (s8_folded_bias).
+#include <algorithm>
+
 #include "compiler/ir/tensor_data.h"
 #include "compiler/ops/quant_common.h"
 #include "compiler/ops/s8_kernels.h"
@@ -269,6 +271,18 @@ KernelCall make_conv_s8_mve(ir::Graph& g, const ir::Node& n, const target::Targe
   return k;
 }
 
+// ARMv6-M: rows of K as they are, the patches of two pixels as int32 pairs.
+KernelCall make_conv_s8_v6m(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  KernelCall k = make_gemm_s8(g, n, 1, "conv_s8_v6m.h", "conv2d_s8_gemm_2x2_v6m", 8);
+  k.params.erase(std::remove_if(k.params.begin(), k.params.end(), [](const Param& p) { return p.name == "K4"; }),
+                 k.params.end());
+  return k;
+}
+
+KernelCall make_dw_s8_v6m(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  return make_dw_s8(g, n, "conv_s8_v6m.h", "dwconv_s8_v6m");
+}
+
 KernelCall make_conv_s8_dsp(ir::Graph& g, const ir::Node& n, const target::Target&) {
   return make_gemm_s8(g, n, 8, "conv_s8_dsp.h", "conv2d_s8_gemm_2x2_dsp", 4);  // 2 pixels x K4 int16
 }
@@ -280,6 +294,8 @@ const std::vector<Variant>& variants() {
       {"dwconv3x3_s8_2x1_dsp", kFeatureDsp, applies_dw3x3_s8_dsp, make_dw3x3_s8_dsp},
       {"dwconv_s8_1x1_dsp", kFeatureDsp, applies_dw_s8, make_dw_s8_dsp},
       {"conv_s8_2x2_dsp", kFeatureDsp, applies_s8_folded, make_conv_s8_dsp},
+      {"dwconv_s8_1x1_v6m", kFeatureArmv6m, applies_dw_s8, make_dw_s8_v6m},
+      {"conv_s8_2x2_v6m", kFeatureArmv6m, applies_conv_s8_mve, make_conv_s8_v6m},
       {"conv1x1_s8_2x4_scalar", 0, applies_pointwise_s8, make_pointwise_s8_scalar},
       {"dwconv3x3_s8_scalar", 0, applies_depthwise3x3_s8, make_depthwise3x3_s8_scalar},
       {"conv2d_s8_ref", 0, applies_s8_ref, make_ref, /*reference=*/true},
