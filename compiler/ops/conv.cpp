@@ -4,6 +4,7 @@
 // conv_fast_s8.h for int8 pointwise and depthwise 3x3 layers (is_pointwise,
 // is_depthwise3x3) whose zero-point fold is exact (s8_folded_bias).
 #include <algorithm>
+#include <cmath>
 
 #include "compiler/ir/tensor_data.h"
 #include "compiler/ops/quant_common.h"
@@ -283,6 +284,52 @@ KernelCall make_dw_s8_v6m(ir::Graph& g, const ir::Node& n, const target::Target&
   return make_dw_s8(g, n, "conv_s8_v6m.h", "dwconv_s8_v6m");
 }
 
+// The float kernels add 0 * w for padding taps the reference skips: exact only
+// when every weight is finite and no bias is -0.0 (conv_f32_fpu.h).
+std::string applies_f32_padding_exact(const ir::Graph& g, const ir::Node& n) {
+  if (in(g, n, 0).dtype != ir::DType::kF32) return "not a float32 layer";
+  if (!in(g, n, 1).is_constant()) return "its weights are not constant";
+  for (double v : ir::data_as_double(in(g, n, 1)))
+    if (!std::isfinite(v)) return "a weight is not finite (0 * w would not vanish)";
+  if (has_in(n, 2)) {
+    if (!in(g, n, 2).is_constant()) return "its bias is not constant";
+    for (double v : ir::data_as_double(in(g, n, 2)))
+      if (v == 0.0 && std::signbit(v)) return "a bias is -0.0 (adding +0 would change its sign)";
+  }
+  return "";
+}
+
+std::string applies_conv_f32_fpu(const ir::Graph& g, const ir::Node& n) {
+  if (is_depthwise(g, n)) return "depthwise: the depthwise kernels run it";
+  return applies_f32_padding_exact(g, n);
+}
+
+std::string applies_dw3x3_f32_fpu(const ir::Graph& g, const ir::Node& n) {
+  const ir::Shape& x = in(g, n, 0).shape;
+  if (!is_depthwise3x3(window_of(g, n), InferContext(g, n).attr_int("group", 1), x[1], in(g, n, 1).shape[0]))
+    return "not a 2-D depthwise 3x3 with dilation 1";
+  return applies_f32_padding_exact(g, n);
+}
+
+KernelCall make_conv_f32_fpu(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  KernelCall k = reference_call(g, n);
+  k.file = "conv_f32_fpu.h";
+  k.kernel = "conv2d_f32_gemm_2x4_fpu";
+  k.type_args.clear();
+  k.params.push_back({"K", reduction(g, n)});
+  k.scratch_bytes = 2 * reduction(g, n) * 4;  // two pixels' patches
+  return k;
+}
+
+KernelCall make_dw3x3_f32_fpu(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  KernelCall k = reference_call(g, n);
+  k.file = "conv_f32_fpu.h";
+  k.kernel = "dwconv3x3_f32_fpu";
+  k.type_args.clear();
+  k.scratch_bytes = 4 * padded_plane_bytes(g, n);  // the plane, in floats
+  return k;
+}
+
 KernelCall make_conv_s8_dsp(ir::Graph& g, const ir::Node& n, const target::Target&) {
   return make_gemm_s8(g, n, 8, "conv_s8_dsp.h", "conv2d_s8_gemm_2x2_dsp", 4);  // 2 pixels x K4 int16
 }
@@ -299,6 +346,8 @@ const std::vector<Variant>& variants() {
       {"conv1x1_s8_2x4_scalar", 0, applies_pointwise_s8, make_pointwise_s8_scalar},
       {"dwconv3x3_s8_scalar", 0, applies_depthwise3x3_s8, make_depthwise3x3_s8_scalar},
       {"conv2d_s8_ref", 0, applies_s8_ref, make_ref, /*reference=*/true},
+      {"dwconv3x3_f32_1x1_fpu", kFeatureFpu, applies_dw3x3_f32_fpu, make_dw3x3_f32_fpu},
+      {"conv_f32_2x4_fpu", kFeatureFpu, applies_conv_f32_fpu, make_conv_f32_fpu},
       {"conv2d_f32_ref", 0, applies_float_ref, make_ref, /*reference=*/true},
   };
   return v;

@@ -143,12 +143,49 @@ KernelCall make_fc_s8_mve(ir::Graph& g, const ir::Node& n, const target::Target&
   return make_fc_s8(g, n, 16, "conv_s8_mve.h", "fc_s8_1x4_mve", "K16", 1);  // the row, padded
 }
 
+// Float fully connected (fc_f32_1x4_fpu): A not transposed, alpha = beta = 1,
+// B constant (re-laid as N rows of K when it is not transposed already).
+std::string applies_fc_f32_fpu(const ir::Graph& g, const ir::Node& n) {
+  if (in(g, n, 0).dtype != ir::DType::kF32) return "not a float32 layer";
+  InferContext ctx(g, n);
+  if (ctx.attr_int("transA", 0) != 0) return "A is transposed";
+  if (ctx.attr_float("alpha", 1.0) != 1.0 || ctx.attr_float("beta", 1.0) != 1.0) return "alpha or beta is not 1";
+  if (!in(g, n, 1).is_constant()) return "B is not constant";
+  return "";
+}
+
+KernelCall make_fc_f32_fpu(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  KernelCall k = gemm_f32_ref(g, n);
+  k.file = "conv_f32_fpu.h";
+  k.kernel = "fc_f32_1x4_fpu";
+  k.type_args.clear();
+  if (InferContext(g, n).attr_int("transB", 0) == 0) {
+    // B is K x N: its transpose, N rows of K, as a constant of its own.
+    const ir::Tensor& b = in(g, n, 1);
+    const int64_t kk = b.shape[0], nn = b.shape[1];
+    const std::vector<double> v = ir::data_as_double(b);
+    std::vector<double> t(v.size());
+    for (int64_t i = 0; i < kk; ++i)
+      for (int64_t j = 0; j < nn; ++j) t[static_cast<size_t>(j * kk + i)] = v[static_cast<size_t>(i * nn + j)];
+    ir::Tensor bt;
+    bt.name = b.name + "_transposed";
+    for (int i = 2; g.find_tensor(bt.name) != ir::kNoTensor; ++i) bt.name = b.name + "_transposed" + std::to_string(i);
+    bt.dtype = ir::DType::kF32;
+    bt.shape = {nn, kk};
+    bt.shape_known = true;
+    bt.data = ir::encode_double(ir::DType::kF32, t);
+    k.inputs[1] = g.add_tensor(std::move(bt));
+  }
+  return k;
+}
+
 const std::vector<Variant>& gemm_variants() {
   static const std::vector<Variant> v = {
       {"fc_s8_1x4_mve", kFeatureMve, applies_fc_s8_folded, make_fc_s8_mve},
       {"fc_s8_1x4_dsp", kFeatureDsp, applies_fc_s8_folded, make_fc_s8_dsp},
       {"fc_s8_1x4_scalar", 0, applies_fc_s8_folded, make_fc_s8_scalar},
       {"fc_s8_ref", 0, applies_s8_ref, make_s8_ref, /*reference=*/true},
+      {"fc_f32_1x4_fpu", kFeatureFpu, applies_fc_f32_fpu, make_fc_f32_fpu},
       {"gemm_f32_ref", 0, applies_float_ref, make_f32_ref, /*reference=*/true},
   };
   return v;

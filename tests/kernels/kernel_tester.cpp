@@ -57,17 +57,19 @@ std::string test_main(const std::vector<Case>& cases, uint32_t seed) {
   m += fmt::format(
       "static uint32_t g_seed = {}u;\n"
       "static int8_t next_s8(void) {{ g_seed = g_seed * 1664525u + 1013904223u; return (int8_t)(g_seed >> 24); }}\n"
+      "static float next_f32(void) {{ return (float)next_s8() / 32.0f; }}\n"
       "int main(void) {{\n  int bad = 0;\n",
       seed);
   for (const Case& c : cases) {
     const std::string F = upper(c.id) + "_FAST";
+    const char* type = c.int8 ? "int8_t" : "float";
     m += fmt::format(
-        "  {{\n    static int8_t x[{0}_INPUT0_COUNT], a[{0}_OUTPUT0_COUNT], b[{0}_OUTPUT0_COUNT];\n"
-        "    for (unsigned i = 0; i < sizeof x; ++i) x[i] = next_s8();\n"
+        "  {{\n    static {2} x[{0}_INPUT0_COUNT], a[{0}_OUTPUT0_COUNT], b[{0}_OUTPUT0_COUNT];\n"
+        "    for (unsigned i = 0; i < sizeof x / sizeof x[0]; ++i) x[i] = next_{3}();\n"
         "    memset(a, 0x55, sizeof a);\n    memset(b, 0x2a, sizeof b);\n"
         "    {1}_fast_run(x, a);\n    {1}_ref_run(x, b);\n"
         "    if (memcmp(a, b, sizeof a) != 0) {{ printf(\"kernel-tester: FAIL {1}\\n\"); ++bad; }}\n  }}\n",
-        F, c.id);
+        F, c.id, type, c.int8 ? "s8" : "f32");
   }
   m += "  printf(\"kernel-tester: %d differ\\n\", bad);\n  return bad ? 1 : 0;\n}\n";
   return m;

@@ -160,6 +160,36 @@ LayerCase fully_connected(std::mt19937& rng) {
   return lc;
 }
 
+// The float families: the same layers, not quantized.
+LayerCase general_conv_f32(std::mt19937& rng) {
+  LayerCase c = general_conv(rng);
+  c.ranges = {};
+  return c;
+}
+LayerCase depthwise3x3_f32(std::mt19937& rng) {
+  LayerCase c = depthwise3x3(rng);
+  c.ranges = {};
+  return c;
+}
+LayerCase fully_connected_f32(std::mt19937& rng) {
+  const int64_t rows = pick(rng, 1, 3), k = pick(rng, 1, 70), n = pick(rng, 1, 21);
+  const bool trans_b = chance(rng, 0.5), has_c = chance(rng, 0.7);
+  GraphBuilder b;
+  const ir::TensorId x = b.input("x", {rows, k});
+  const ir::Shape bshape = trans_b ? ir::Shape{n, k} : ir::Shape{k, n};
+  std::vector<ir::TensorId> ins{x, b.constant("w", bshape, normal(rng, n * k, 0.4))};
+  if (has_c) ins.push_back(b.constant("c", {n}, normal(rng, n, 0.3)));
+  ir::Attributes a;
+  a["transB"] = int64_t{trans_b};
+  const ir::TensorId y = b.node("Gemm", ins, a, {"y"});
+  b.output(y);
+  LayerCase lc;
+  lc.description = fmt::format("float fully connected {}x{} by {}{}{}", rows, k, n, trans_b ? ", B transposed" : "",
+                               has_c ? ", with C" : "");
+  lc.graph = std::move(b.g);
+  return lc;
+}
+
 }  // namespace
 
 const std::vector<Family>& families() {
@@ -167,6 +197,8 @@ const std::vector<Family>& families() {
       {"conv_s8", "Conv", true, general_conv},     {"pointwise_s8", "Conv", true, pointwise},
       {"dwconv3x3_s8", "Conv", true, depthwise3x3}, {"dwconv_s8", "Conv", true, depthwise},
       {"fc_s8", "Gemm", true, fully_connected},
+      {"conv_f32", "Conv", false, general_conv_f32}, {"dwconv3x3_f32", "Conv", false, depthwise3x3_f32},
+      {"fc_f32", "Gemm", false, fully_connected_f32},
   };
   return f;
 }
