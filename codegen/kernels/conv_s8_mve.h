@@ -13,13 +13,14 @@
 // Two pixels by two output channels over K16: four VMLADAVA per 16 elements
 // (64 MACs in 8 instructions), in assembly with a low-overhead loop: VMLADAVA
 // wants its accumulators in even registers, which no constraint can ask gcc for,
-// and gcc's C form hoists and spills the patch vectors.
+// and gcc's C form hoists and spills the patch vectors. r6, r8, r10, r12: with
+// r0 among them, gcc 12 sometimes finds no allocation for the statement.
 inline void k_gemm_2x2_mve(const int8_t* x0p, const int8_t* x1p, const int8_t* w0, const int8_t* w1, int32_t groups,
                            int32_t acc[4]) {
-  register int32_t a00 __asm__("r0") = acc[0];
-  register int32_t a01 __asm__("r2") = acc[1];
-  register int32_t a10 __asm__("r4") = acc[2];
-  register int32_t a11 __asm__("r6") = acc[3];
+  register int32_t a00 __asm__("r6") = acc[0];
+  register int32_t a01 __asm__("r8") = acc[1];
+  register int32_t a10 __asm__("r10") = acc[2];
+  register int32_t a11 __asm__("r12") = acc[3];
   __asm__ volatile(
       "dls    lr, %[n]\n"
       "1:\n"
@@ -129,7 +130,7 @@ K_NOINLINE void conv2d_s8_gemm_2x2_mve(const int8_t* x, const int8_t* w, int8_t*
           int32_t acc[4] = {P::fbias[oc0], P::fbias[oc0], P::fbias[oc1], P::fbias[oc1]};
           k_gemm_2x2_mve(patch, patch + P::K16, w + oc0 * P::K16, w + oc1 * P::K16, P::K16 / 16, acc);
           int8_t* y0 = y + (n * P::M + oc0) * HW;
-          if (P::rq_fast) {
+          if (P::rq_fast && !P::rq_left) {
             // The four outputs as one vector: lanes (oc0 p0, oc0 p1, oc1 p0, oc1 p1),
             // each channel's multiplier and shift twice in rq2_*; a last odd channel
             // stores only its two lanes.
@@ -244,7 +245,7 @@ template <class P>
 K_NOINLINE void dwconv3x3_s8_mve(const int8_t* x, const int8_t* w, int8_t* y, uint8_t* scratch) {
   static_assert(P::KH == 3 && P::KW == 3 && P::DH == 1 && P::DW == 1 && P::G == P::C && P::M == P::C,
                 "depthwise 3x3 only");
-  static_assert(P::rq_fast, "the vector requantization needs the fast form's conditions");
+  static_assert(P::rq_fast && !P::rq_left, "the vector requantization needs the fast form's conditions");
   static_assert(P::SW == 1 || P::SW == 2, "stride 1 or 2 along W");
   constexpr idx_t PW = k_plane<P>::PW;
   constexpr int32_t lo = P::act_min > -128 ? P::act_min : -128, hi = P::act_max < 127 ? P::act_max : 127;

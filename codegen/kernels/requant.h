@@ -113,12 +113,18 @@ template <> struct k_layer<int16_t> {
 
 // The requantization of the optimized int8 kernels: k_requantize_s8 exactly,
 // under conditions the compiler checks per layer (compiler/ops/s8_kernels.h,
-// rq_fast): |acc| < 2^30 and a right shift e of 1..22. Then k_srdhm(acc, mult) is
-// floor((2 acc mult + 2^31) / 2^32) (no saturation case), the rounding divide by
-// 2^e with ties away from zero is (x + (x < 0 ? -1 : 0) + 2^(e-1)) >> e, and the
-// output zero point rides in the same add as out_zp * 2^e (add = 2^(e-1) + out_zp 2^e).
-inline int32_t k_requantize_fast(int32_t acc, int32_t mult, int32_t add, int32_t shift) {
-  const int32_t x = static_cast<int32_t>((static_cast<int64_t>(acc) * mult + (static_cast<int64_t>(1) << 30)) >> 31);
+// rq_fast). With a right shift e (1..31) and |acc| < 2^30, k_srdhm(acc, mult) is
+// x = floor((2 acc mult + 2^31) / 2^32) (no saturation case, |x| < 2^30) and the
+// rounding divide by 2^e with ties away from zero is (x + (x < 0 ? -1 : 0) +
+// add) >> e with add = 2^(e-1) (no overflow). With a left shift s, TFLite's
+// acc * 2^s (exact: |acc| 2^(s+1) < 2^31) goes into the doubling multiply and no
+// rounding shift follows (shift = 0, add = 0). pre = 1 + s (s = 0 for right
+// shifts): the operand is acc * 2^pre, as SMMULR's doubling wants. The caller adds
+// the output zero point and clamps.
+inline int32_t k_requantize_fast(int32_t acc, int32_t mult, int32_t add, int32_t shift, int32_t pre) {
+  const int64_t a = static_cast<int64_t>(acc) * (static_cast<int64_t>(1) << pre);
+  const int32_t x = static_cast<int32_t>((a * mult + (static_cast<int64_t>(1) << 31)) >> 32);
+  if (shift == 0) return x + add;
   return (x + (x >> 31) + add) >> shift;
 }
 
@@ -133,7 +139,9 @@ inline int8_t k_clamp_s8(int32_t v) {
 // layer allows it, else the general one.
 template <class P>
 inline int8_t k_requantize_channel(int32_t acc, idx_t c) {
-  if (P::rq_fast) return k_clamp_s8<P>(k_requantize_fast(acc, P::rq_mult[c], P::rq_add[c], P::rq_shift[c]));
+  if (P::rq_fast)
+    return k_clamp_s8<P>(k_requantize_fast(acc, P::rq_mult[c], P::rq_add[c], P::rq_shift[c], P::rq_pre[c]) +
+                         P::out_zp);
   return k_requantize_s8(acc, P::mult[P::per_channel ? c : 0], P::shift[P::per_channel ? c : 0], P::out_zp,
                          P::act_min, P::act_max);
 }

@@ -169,7 +169,7 @@ KernelCall make_gemm_s8(ir::Graph& g, const ir::Node& n, int64_t width, const ch
   k.params.push_back({"fbias", fbias});
   k.params.push_back({"K", kk});
   k.params.push_back({"K4", k4});
-  add_fast_requant(k.params, mult, shift, std::get<int64_t>(param(k.params, "out_zp")), m, bound);
+  add_fast_requant(k.params, mult, shift, m, bound);
   k.file = file;
   k.kernel = kernel;
   k.inputs = {n.inputs[0], padded_rows(g, n.inputs[1], m, kk, k4, fmt::format("k{}", width))};
@@ -216,7 +216,7 @@ KernelCall make_dw_s8(ir::Graph& g, const ir::Node& n, const char* file, const c
   const auto mult = std::get<std::vector<int64_t>>(param(k.params, "mult"));
   const auto shift = std::get<std::vector<int64_t>>(param(k.params, "shift"));
   k.params.push_back({"fbias", fbias});
-  add_fast_requant(k.params, mult, shift, std::get<int64_t>(param(k.params, "out_zp")), m, bound);
+  add_fast_requant(k.params, mult, shift, m, bound);
   k.file = file;
   k.kernel = kernel;
   k.inputs = {n.inputs[0], n.inputs[1]};

@@ -127,7 +127,7 @@ KernelCall make_fc_s8(ir::Graph& g, const ir::Node& n, int64_t width, const char
   const auto shift = std::get<std::vector<int64_t>>(param(k.params, "shift"));
   k.params.push_back({"fbias", fbias});
   k.params.push_back({padded_name, k4});
-  add_fast_requant(k.params, mult, shift, std::get<int64_t>(param(k.params, "out_zp")), nn, bound);
+  add_fast_requant(k.params, mult, shift, nn, bound);
   k.file = file;
   k.kernel = kernel;
   k.inputs = {n.inputs[0], padded_rows(g, n.inputs[1], nn, kk, k4, fmt::format("k{}", width))};

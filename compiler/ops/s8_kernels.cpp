@@ -20,29 +20,42 @@ int64_t s8_accumulator_bound(const std::vector<int64_t>& w, int64_t rows, int64_
 }
 
 void add_fast_requant(std::vector<Param>& p, const std::vector<int64_t>& mult, const std::vector<int64_t>& shift,
-                      int64_t out_zp, int64_t channels, int64_t acc_bound) {
-  std::vector<int64_t> rq_mult, rq_add, rq_shift;
-  bool fast = acc_bound < (int64_t{1} << 30);
+                      int64_t channels, int64_t acc_bound) {
+  std::vector<int64_t> rq_mult, rq_add, rq_shift, rq_pre;
+  bool fast = true, left = false;
   for (int64_t c = 0; c < channels; ++c) {
     const size_t i = mult.size() == 1 ? 0 : static_cast<size_t>(c);
-    const int64_t e = -shift[i];
-    // e <= 22 keeps rounding + (out_zp << e) + |acc| below 2^31.
-    fast = fast && e >= 1 && e <= 22;
-    const int64_t es = std::clamp<int64_t>(e, 1, 22);
     rq_mult.push_back(mult[i]);
-    rq_add.push_back((int64_t{1} << (es - 1)) + out_zp * (int64_t{1} << es));
-    rq_shift.push_back(es);
+    if (shift[i] < 0) {
+      // A right shift e: the doubled accumulator (SMMULR's operand) must fit; then
+      // |x| < 2^30 and x + rounding stays below 2^31 for any e up to 31.
+      const int64_t e = std::min<int64_t>(-shift[i], 31);
+      fast = fast && -shift[i] <= 31 && acc_bound < (int64_t{1} << 30);
+      rq_pre.push_back(1);
+      rq_shift.push_back(e);
+      rq_add.push_back(int64_t{1} << (e - 1));
+    } else {
+      // A left shift s >= 0 rides in the operand: acc << (s + 1) must fit int32.
+      const int64_t s = std::min<int64_t>(shift[i], 30);
+      fast = fast && shift[i] <= 30 && acc_bound < (int64_t{1} << (30 - s));
+      left = true;
+      rq_pre.push_back(s + 1);
+      rq_shift.push_back(0);
+      rq_add.push_back(0);
+    }
   }
   p.push_back({"rq_fast", int64_t{fast}});
+  p.push_back({"rq_left", int64_t{left}});
   p.push_back({"rq_mult", rq_mult});
   p.push_back({"rq_add", rq_add});
   p.push_back({"rq_shift", rq_shift});
+  p.push_back({"rq_pre", rq_pre});
 }
 
 bool fast_requant_exact(const std::vector<int64_t>& shift, int64_t acc_bound) {
   if (acc_bound >= (int64_t{1} << 30)) return false;
   for (int64_t s : shift)
-    if (-s < 1 || -s > 22) return false;
+    if (-s < 1 || -s > 31) return false;
   return true;
 }
 

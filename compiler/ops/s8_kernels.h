@@ -18,14 +18,18 @@ int64_t s8_accumulator_bound(const std::vector<int64_t>& w, int64_t rows, int64_
                              const std::vector<int64_t>& folded_bias);
 
 // Parameters of the fast requantization (codegen/kernels/requant.h,
-// k_requantize_s8_fast): per output channel rq_mult, rq_add (rounding and output
-// zero point, pre-shifted) and rq_shift, and rq_fast = 1 when every channel takes
-// it exactly: |accumulator| < 2^30 (acc_bound), a right shift of 1..22. Otherwise
-// rq_fast = 0 and the kernels call k_requantize_s8 with mult and shift.
+// k_requantize_fast): per output channel rq_mult, rq_pre (the left shift of the
+// accumulator before the doubling high multiply: 1, or 1 + the layer's left
+// shift), rq_shift (the rounding right shift, 0 for a left-shift channel) and
+// rq_add (its rounding, 2^(shift-1), or 0); rq_left = 1 when some
+// channel shifts left; rq_fast = 1 when every channel takes the fast form exactly
+// (the accumulator bound keeps every operand within int32). Otherwise rq_fast = 0
+// and the kernels call k_requantize_s8 with mult and shift.
 void add_fast_requant(std::vector<Param>& p, const std::vector<int64_t>& mult, const std::vector<int64_t>& shift,
-                      int64_t out_zp, int64_t channels, int64_t acc_bound);
+                      int64_t channels, int64_t acc_bound);
 
-// Whether add_fast_requant's conditions hold for every channel (rq_fast = 1).
+// Whether every channel takes the fast form with a right shift (rq_fast = 1 and
+// rq_left = 0): what the Helium vector requantization needs.
 bool fast_requant_exact(const std::vector<int64_t>& shift, int64_t acc_bound);
 
 // A constant with the rows of `w` (rows x cols int8) padded with zeros to `padded`
