@@ -77,7 +77,7 @@ template <class P>
 inline int8_t k_requantize_dsp(int32_t acc, idx_t c) {
   if (!P::rq_fast) return k_requantize_channel<P>(acc, c);
   int32_t v = k_smmulr(static_cast<int32_t>(static_cast<uint32_t>(acc) << P::rq_pre[c]), P::rq_mult[c]);
-  if (!P::rq_left || P::rq_shift[c] != 0) v = (v + (v >> 31) + P::rq_add[c]) >> P::rq_shift[c];
+  if (!P::rq_left || P::rq_shift[c] != 0) v = (v + (v < 0 ? -1 : 0) + P::rq_add[c]) >> P::rq_shift[c];
   v += P::out_zp;
   if (P::act_min <= -128 && P::act_max >= 127) return static_cast<int8_t>(__ssat(v, 8));
   return k_clamp_s8<P>(v);

@@ -125,7 +125,7 @@ inline int32_t k_requantize_fast(int32_t acc, int32_t mult, int32_t add, int32_t
   const int64_t a = static_cast<int64_t>(acc) * (static_cast<int64_t>(1) << pre);
   const int32_t x = static_cast<int32_t>((a * mult + (static_cast<int64_t>(1) << 31)) >> 32);
   if (shift == 0) return x + add;
-  return (x + (x >> 31) + add) >> shift;
+  return (x + (x < 0 ? -1 : 0) + add) >> shift;
 }
 
 // The rest of k_requantize_s8 for a value already offset by out_zp: the clamp.

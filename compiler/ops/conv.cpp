@@ -300,7 +300,9 @@ std::string applies_f32_padding_exact(const ir::Graph& g, const ir::Node& n) {
 }
 
 std::string applies_conv_f32_fpu(const ir::Graph& g, const ir::Node& n) {
-  if (is_depthwise(g, n)) return "depthwise: the depthwise kernels run it";
+  const ir::Shape& x = in(g, n, 0).shape;
+  if (is_depthwise3x3(window_of(g, n), InferContext(g, n).attr_int("group", 1), x[1], in(g, n, 1).shape[0]))
+    return "depthwise 3x3: dwconv3x3_f32_1x1_fpu runs it";
   return applies_f32_padding_exact(g, n);
 }
 

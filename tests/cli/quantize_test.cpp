@@ -82,7 +82,7 @@ TEST_CASE("--keep-float keeps named nodes float; unknown names and use without -
   const std::string code = mote::support::read_text((fs::path(out) / "digits_mlp.cpp").string());
   CHECK(code.find("fully_connected_s8_fast_baked<p_net_net_2_Gemm>") != std::string::npos);
   CHECK(code.find("fully_connected_s8_fast_baked<p_net_net_4_Gemm>") == std::string::npos);
-  CHECK(code.find("gemm<p_net_net_4_Gemm, float>") != std::string::npos);
+  CHECK(code.find("fc_f32_1x4_fpu<p_net_net_4_Gemm>") != std::string::npos);  // a float kernel
   CHECK(code.find("dequantize_linear<") != std::string::npos);
   const Run v = run_mote({"verify", kDigits, "--quantize", "int8", "--calibrate", kCalibration, "--keep-float",
                           "/net/net.4/Gemm", "--keep-float", "/net/net.2/Gemm", "--min-snr", "20"});

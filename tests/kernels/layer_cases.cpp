@@ -87,6 +87,7 @@ LayerCase general_conv(std::mt19937& rng) {
   fit(s.h, s.kh, s.dh, s.pt, s.pb);
   fit(s.w, s.kw, s.dw, s.pl, s.pr);
   if (s.one_d) s.pt = s.pb = 0;
+  if (s.g == s.c && s.m == s.c) s.m += s.g;  // not depthwise: those have kernels of their own
   return conv_case(rng, s, "conv");
 }
 
