@@ -2,7 +2,8 @@
 // runs it: ONNX's checker, converter and shape inference (in process here, so a
 // crash in them is found and a check added before them), lowering, every pass,
 // codegen. Each model is compiled float for the host and, when it has float
-// tensors, int8 for a Cortex-M4 with made-up calibration ranges. A refusal is the
+// tensors, int8 with made-up calibration ranges for a Cortex-M4, M55 or M0 (the
+// input's length picks one, so each core's kernel variants are selected in turn). A refusal is the
 // expected answer to a bad model; anything else that escapes (an internal error, a
 // std::exception, a sanitizer report) is a bug and aborts.
 #include <unistd.h>
@@ -32,7 +33,7 @@ mote::quant::Range made_up_range(const std::string& name) {
   return mote::quant::Range{-static_cast<float>(h % 7) * 0.5f, 0.25f + static_cast<float>((h >> 8) % 9)};
 }
 
-void compile_both(mote::ir::Graph g) {
+void compile_both(mote::ir::Graph g, size_t size) {
   mote::driver::CompileOptions o;
   o.model_path = model_path();
   o.symbol = "net";
@@ -46,7 +47,8 @@ void compile_both(mote::ir::Graph g) {
   if (q.ranges.empty()) return;
   o.quantize = q;
   o.io_int8 = true;
-  o.target = mote::target::find_target("cortex-m4");
+  static const char* const cores[] = {"cortex-m4", "cortex-m55", "cortex-m0"};
+  o.target = mote::target::find_target(cores[size % 3]);
   try {
     mote::driver::compile_graph(std::move(g), o);
   } catch (const mote::support::Refusal&) {
@@ -60,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string& path = model_path();
   mote::support::write_file(path, std::string(reinterpret_cast<const char*>(data), size));
   try {
-    compile_both(mote::driver::load_graph(path, {}, {}, /*isolate_onnx=*/false));
+    compile_both(mote::driver::load_graph(path, {}, {}, /*isolate_onnx=*/false), size);
   } catch (const mote::support::Refusal&) {
     return 0;
   } catch (const std::exception& e) {
