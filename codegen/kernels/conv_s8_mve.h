@@ -274,3 +274,4 @@ K_NOINLINE void dwconv3x3_s8_mve(const int8_t* x, const int8_t* w, int8_t* y, ui
         k_dw3x3_row_mve<P::SW, PW>(plane + oh * P::SH * PW, yc + oh * P::OW, wv, &cst[0][0]);
     }
 }
+

@@ -4,6 +4,7 @@
 // with the kernel's functor: exported graphs compute shapes this way.
 #include "compiler/ops/elementwise_common.h"
 #include "compiler/ops/quant_common.h"
+#include "compiler/ops/s8_kernels.h"
 #include "compiler/quant/fixed_point.h"
 
 namespace mote::ops {
@@ -76,8 +77,7 @@ bool Add_fold(const ir::Graph& g, const ir::Node& n, std::vector<std::vector<uin
   return fold_same_type<kernel_eval::op_add, kNumeric>(g, n, o);
 }
 
-KernelCall Add_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
-  if (!add_s8_form(g, n)) return binary_call(g, n, "op_add");
+KernelCall add_s8_ref(const ir::Graph& g, const ir::Node& n) {
   const ir::QuantParams &a = in(g, n, 0).quant, &b = in(g, n, 1).quant, &y = out(g, n, 0).quant;
   std::string err;
   const auto r = quant::add_rescale(a.scale[0], b.scale[0], y.scale[0], &err);
@@ -98,6 +98,97 @@ KernelCall Add_lower(const ir::Graph& g, const ir::Node& n, const target::Target
               {"act_min", act_min},
               {"act_max", act_max}};
   return k;
+}
+
+// What each input contributes to add_s8.h's sum, for the 256 int8 values: the
+// kernel library's own requantization (compiled in here) computes it, so the
+// tables hold exactly what the reference computes.
+namespace requant_eval {
+#include "codegen/kernels/common.h"
+#include "codegen/kernels/requant.h"
+}  // namespace requant_eval
+
+std::vector<int64_t> add_table(int64_t zp, int64_t left_shift, int64_t mult, int64_t shift) {
+  std::vector<int64_t> t;
+  for (int64_t v = -128; v <= 127; ++v)
+    t.push_back(requant_eval::k_mul_by_quantized_multiplier(static_cast<int32_t>((v - zp) * (int64_t{1} << left_shift)),
+                                                            static_cast<int32_t>(mult), static_cast<int32_t>(shift)));
+  return t;
+}
+
+int64_t max_abs(const std::vector<int64_t>& v) {
+  int64_t m = 0;
+  for (int64_t x : v) m = std::max(m, x < 0 ? -x : x);
+  return m;
+}
+
+int64_t int_param(const KernelCall& k, const char* name) { return std::get<int64_t>(param(k.params, name)); }
+
+// The tables, and the output's fast requantization from their bound.
+KernelCall add_s8_lut_call(const ir::Graph& g, const ir::Node& n) {
+  KernelCall k = add_s8_ref(g, n);
+  const std::vector<int64_t> t1 = add_table(int_param(k, "in1_zp"), int_param(k, "left_shift"), int_param(k, "in1_mult"),
+                                            int_param(k, "in1_shift"));
+  const std::vector<int64_t> t2 = add_table(int_param(k, "in2_zp"), int_param(k, "left_shift"), int_param(k, "in2_mult"),
+                                            int_param(k, "in2_shift"));
+  k.params.push_back({"lut1", t1});
+  k.params.push_back({"lut2", t2});
+  k.params.push_back({"per_channel", int64_t{0}});
+  k.params.push_back({"mult", std::vector<int64_t>{int_param(k, "out_mult")}});
+  k.params.push_back({"shift", std::vector<int64_t>{int_param(k, "out_shift")}});
+  add_fast_requant(k.params, {int_param(k, "out_mult")}, {int_param(k, "out_shift")}, 1, max_abs(t1) + max_abs(t2));
+  k.file = "add_s8_lut.h";
+  k.kernel = "add_s8_lut";
+  return k;
+}
+
+// The tables' sum must not overflow int32 (where the reference saturates it).
+std::string applies_add_s8_lut(const ir::Graph& g, const ir::Node& n) {
+  if (!add_s8_form(g, n)) return "not the int8 form";
+  const KernelCall k = add_s8_lut_call(g, n);
+  if (max_abs(std::get<std::vector<int64_t>>(param(k.params, "lut1"))) +
+          max_abs(std::get<std::vector<int64_t>>(param(k.params, "lut2"))) >
+      INT32_MAX)
+    return "the two inputs' scaled values could overflow int32";
+  return "";
+}
+
+std::string applies_add_s8_lut_mve(const ir::Graph& g, const ir::Node& n) {
+  const std::string why = applies_add_s8_lut(g, n);
+  if (!why.empty()) return why;
+  const KernelCall k = add_s8_lut_call(g, n);
+  if (std::get<int64_t>(param(k.params, "rq_fast")) == 0 || std::get<int64_t>(param(k.params, "rq_left")) != 0)
+    return "its requantization needs the general form";
+  return "";
+}
+
+std::string applies_add_s8_ref(const ir::Graph& g, const ir::Node& n) {
+  return add_s8_form(g, n) ? "" : "not the int8 form";
+}
+std::string applies_add_ref(const ir::Graph& g, const ir::Node& n) {
+  return add_s8_form(g, n) ? "the int8 form" : "";
+}
+
+KernelCall make_add_s8_lut(ir::Graph& g, const ir::Node& n, const target::Target&) { return add_s8_lut_call(g, n); }
+KernelCall make_add_s8_lut_mve(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  KernelCall k = add_s8_lut_call(g, n);
+  k.file = "add_s8_mve.h";
+  k.kernel = "add_s8_lut_mve";
+  return k;
+}
+KernelCall make_add_s8_ref(ir::Graph& g, const ir::Node& n, const target::Target&) { return add_s8_ref(g, n); }
+KernelCall make_add_ref(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  return binary_call(g, n, "op_add");
+}
+
+const std::vector<Variant>& add_variants() {
+  static const std::vector<Variant> v = {
+      {"add_s8_lut_4x1_mve", kFeatureMve, applies_add_s8_lut_mve, make_add_s8_lut_mve},
+      {"add_s8_lut_1x1_scalar", 0, applies_add_s8_lut, make_add_s8_lut},
+      {"add_s8_ref", 0, applies_add_s8_ref, make_add_s8_ref, /*reference=*/true},
+      {"add_ref", 0, applies_add_ref, make_add_ref, /*reference=*/true},
+  };
+  return v;
 }
 
 // --- Pow: the exponent may have another numeric type; y has the base's ---
@@ -185,7 +276,7 @@ KernelCall PRelu_lower(const ir::Graph& g, const ir::Node& n, const target::Targ
 
 }  // namespace
 
-extern const OpDef op_Add = {"Add", Add_infer, Add_fold, no_macs, Add_lower};
+extern const OpDef op_Add = {"Add", Add_infer, Add_fold, no_macs, nullptr, false, add_variants};
 extern const OpDef op_Sub = {"Sub", Sub_infer, Sub_fold, no_macs, Sub_lower};
 extern const OpDef op_Mul = {"Mul", Mul_infer, Mul_fold, no_macs, Mul_lower};
 extern const OpDef op_Div = {"Div", Div_infer, Div_fold, no_macs, Div_lower};

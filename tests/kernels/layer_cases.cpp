@@ -161,6 +161,28 @@ LayerCase fully_connected(std::mt19937& rng) {
   return lc;
 }
 
+// A residual Add: y = Conv1x1(x) + x (Relu after it, sometimes, fused into the
+// Add), both inputs int8 with their own scales.
+LayerCase residual_add(std::mt19937& rng) {
+  const int64_t c = pick(rng, 1, 12), h = pick(rng, 1, 9), w = pick(rng, 1, 11);
+  GraphBuilder b;
+  const ir::TensorId x = b.input("x", {1, c, h, w});
+  const ir::TensorId wt = b.constant("w", {c, c, 1, 1}, normal(rng, c * c, 0.5));
+  const ir::TensorId conv = b.node("Conv", {x, wt}, {}, {"conv_out"});
+  const ir::TensorId sum = b.node("Add", {conv, x}, {}, {"sum"});
+  const bool relu = chance(rng, 0.4);
+  const ir::TensorId y = relu ? b.node("Relu", {sum}, {}, {"y"}) : sum;
+  b.output(y);
+  LayerCase lc;
+  lc.description = fmt::format("residual add C={} in {}x{}{}", c, h, w, relu ? ", Relu" : "");
+  lc.ranges.ranges["x"] = range(rng, 3.0);
+  lc.ranges.ranges["conv_out"] = range(rng, 4.0);
+  lc.ranges.ranges["sum"] = range(rng, 6.0);
+  if (relu) lc.ranges.ranges["y"] = {0.0f, lc.ranges.ranges["sum"].hi};
+  lc.graph = std::move(b.g);
+  return lc;
+}
+
 // The float families: the same layers, not quantized.
 LayerCase general_conv_f32(std::mt19937& rng) {
   LayerCase c = general_conv(rng);
@@ -197,7 +219,7 @@ const std::vector<Family>& families() {
   static const std::vector<Family> f = {
       {"conv_s8", "Conv", true, general_conv},     {"pointwise_s8", "Conv", true, pointwise},
       {"dwconv3x3_s8", "Conv", true, depthwise3x3}, {"dwconv_s8", "Conv", true, depthwise},
-      {"fc_s8", "Gemm", true, fully_connected},
+      {"fc_s8", "Gemm", true, fully_connected},     {"add_s8", "Add", true, residual_add},
       {"conv_f32", "Conv", false, general_conv_f32}, {"dwconv3x3_f32", "Conv", false, depthwise3x3_f32},
       {"fc_f32", "Gemm", false, fully_connected_f32},
   };

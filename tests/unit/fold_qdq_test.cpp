@@ -252,7 +252,7 @@ TEST_CASE("fold-qdq: residual Add with its Relu, pooling and Flatten in int8", "
   REQUIRE(is_int8_form(g, add));
   CHECK(std::get<double>(add.attrs.at("mote_act_min")) == 0.0);
   CHECK(g.tensor(add.outputs[0]).name == "relu_q");
-  CHECK(ops::select_kernel(m.b.g, add, target::host_target(), ops::Preference::kSpeed).file == "add_s8.h");
+  CHECK(ops::select_kernel(m.b.g, add, target::host_target(), ops::Preference::kSpeed).file == "add_s8_lut.h");
   int int8_max = 0, float_max = 0;
   for (const ir::Node& n : g.nodes)
     if (n.op == "MaxPool") (is_int8_form(g, n) ? int8_max : float_max)++;
