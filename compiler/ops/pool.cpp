@@ -120,9 +120,6 @@ KernelCall pool_lower(const ir::Graph& g, const ir::Node& n, const char* kernel,
 KernelCall max_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
   return pool_lower(g, n, "max_pool2d", false);
 }
-KernelCall avg_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
-  return pool_lower(g, n, "avg_pool2d", true);
-}
 
 void global_infer(InferContext& ctx) {
   ctx.allow_attrs({});
@@ -141,18 +138,61 @@ KernelCall global_lower(const ir::Graph& g, const ir::Node& n, const char* kerne
     add_avg_s8_params(k.params, g, n, ir::shape_elements(ir::Shape(x.begin() + 2, x.end())));
   return k;
 }
-KernelCall gap_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
-  return global_lower(g, n, "global_avg_pool");
-}
 KernelCall gmp_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
   return global_lower(g, n, "global_max_pool");
+}
+
+// Int8 averages whose windows all lie inside the input (pool_s8_fast.h): the sum
+// of raw bytes, minus count * zero point.
+std::string applies_avg_s8_inside(const ir::Graph& g, const ir::Node& n) {
+  if (!s8_form(g, n)) return "not the int8 form";
+  if (n.op == "GlobalAveragePool") return "";
+  InferContext ctx(g, n);
+  const Window w = pool_window(ctx);
+  const ir::Shape& x = in(g, n, 0).shape;
+  for (size_t d = 0; d < w.kernel.size(); ++d) {
+    if (w.pads_begin[d] != 0) return "it pads the input";
+    if ((w.out[d] - 1) * w.strides[d] + w.kernel[d] > x[2 + d]) return "a window leaves the input";
+    if (w.dilations[d] != 1) return "it is dilated";
+  }
+  return "";
+}
+std::string applies_s8_pool(const ir::Graph& g, const ir::Node& n) { return s8_form(g, n) ? "" : "not the int8 form"; }
+std::string applies_float_pool(const ir::Graph& g, const ir::Node& n) { return s8_form(g, n) ? "the int8 form" : ""; }
+
+KernelCall avg_ref(const ir::Graph& g, const ir::Node& n) {
+  return n.op == "GlobalAveragePool" ? global_lower(g, n, "global_avg_pool") : pool_lower(g, n, "avg_pool2d", true);
+}
+template <const char* File, const char* Suffix>
+KernelCall make_avg_fast(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  KernelCall k = avg_ref(g, n);
+  k.file = File;
+  k.kernel += Suffix;
+  return k;
+}
+KernelCall make_avg_ref(ir::Graph& g, const ir::Node& n, const target::Target&) { return avg_ref(g, n); }
+
+constexpr char kScalarFile[] = "pool_s8_fast.h", kScalar[] = "_scalar";
+constexpr char kDspFile[] = "pool_s8_dsp.h", kDsp[] = "_dsp";
+constexpr char kMveFile[] = "pool_s8_mve.h", kMve[] = "_mve";
+
+const std::vector<Variant>& avg_variants() {
+  static const std::vector<Variant> v = {
+      {"avgpool_s8_16x1_mve", kFeatureMve, applies_avg_s8_inside, make_avg_fast<kMveFile, kMve>},
+      {"avgpool_s8_4x1_dsp", kFeatureDsp, applies_avg_s8_inside, make_avg_fast<kDspFile, kDsp>},
+      {"avgpool_s8_1x1_scalar", 0, applies_avg_s8_inside, make_avg_fast<kScalarFile, kScalar>},
+      {"avgpool_s8_ref", 0, applies_s8_pool, make_avg_ref, /*reference=*/true},
+      {"avgpool_f32_ref", 0, applies_float_pool, make_avg_ref, /*reference=*/true},
+  };
+  return v;
 }
 
 }  // namespace
 
 extern const OpDef op_MaxPool = {"MaxPool", max_infer, nullptr, nullptr, max_lower};
-extern const OpDef op_AveragePool = {"AveragePool", avg_infer, nullptr, nullptr, avg_lower};
-extern const OpDef op_GlobalAveragePool = {"GlobalAveragePool", global_infer, nullptr, nullptr, gap_lower};
+extern const OpDef op_AveragePool = {"AveragePool", avg_infer, nullptr, nullptr, nullptr, false, avg_variants};
+extern const OpDef op_GlobalAveragePool = {"GlobalAveragePool", global_infer, nullptr, nullptr, nullptr, false,
+                                           avg_variants};
 extern const OpDef op_GlobalMaxPool = {"GlobalMaxPool", global_infer, nullptr, nullptr, gmp_lower};
 
 }  // namespace mote::ops

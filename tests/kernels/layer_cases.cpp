@@ -183,6 +183,37 @@ LayerCase residual_add(std::mt19937& rng) {
   return lc;
 }
 
+// Average pooling with every window inside the input, after a pointwise Conv so
+// that its input is int8 with a real scale; its output calibrated too (requantized).
+LayerCase avg_pool(std::mt19937& rng, bool global) {
+  const int64_t c = pick(rng, 1, 8), h = pick(rng, 1, 12), w = pick(rng, 1, 13);
+  GraphBuilder b;
+  const ir::TensorId x = b.input("x", {1, c, h, w});
+  const ir::TensorId conv = b.node("Conv", {x, b.constant("w", {c, c, 1, 1}, normal(rng, c * c, 0.5))}, {}, {"conv_out"});
+  ir::Attributes a;
+  int64_t kh = h, kw = w, sh = 1, sw = 1;
+  if (!global) {
+    kh = pick(rng, 1, h);
+    kw = pick(rng, 1, w);
+    sh = pick(rng, 1, 3);
+    sw = pick(rng, 1, 3);
+    a["kernel_shape"] = std::vector<int64_t>{kh, kw};
+    a["strides"] = std::vector<int64_t>{sh, sw};
+  }
+  const ir::TensorId y = b.node(global ? "GlobalAveragePool" : "AveragePool", {conv}, a, {"y"});
+  b.output(y);
+  LayerCase lc;
+  lc.description = fmt::format("{} C={} in {}x{} window {}x{} stride {}x{}", global ? "global average" : "average", c,
+                               h, w, kh, kw, sh, sw);
+  lc.ranges.ranges["x"] = range(rng, 3.0);
+  lc.ranges.ranges["conv_out"] = range(rng, 4.0);
+  lc.ranges.ranges["y"] = range(rng, 3.0);
+  lc.graph = std::move(b.g);
+  return lc;
+}
+LayerCase avg_pool_window(std::mt19937& rng) { return avg_pool(rng, false); }
+LayerCase avg_pool_global(std::mt19937& rng) { return avg_pool(rng, true); }
+
 // The float families: the same layers, not quantized.
 LayerCase general_conv_f32(std::mt19937& rng) {
   LayerCase c = general_conv(rng);
@@ -220,6 +251,8 @@ const std::vector<Family>& families() {
       {"conv_s8", "Conv", true, general_conv},     {"pointwise_s8", "Conv", true, pointwise},
       {"dwconv3x3_s8", "Conv", true, depthwise3x3}, {"dwconv_s8", "Conv", true, depthwise},
       {"fc_s8", "Gemm", true, fully_connected},     {"add_s8", "Add", true, residual_add},
+      {"avgpool_s8", "AveragePool", true, avg_pool_window},
+      {"gavgpool_s8", "GlobalAveragePool", true, avg_pool_global},
       {"conv_f32", "Conv", false, general_conv_f32}, {"dwconv3x3_f32", "Conv", false, depthwise3x3_f32},
       {"fc_f32", "Gemm", false, fully_connected_f32},
   };
