@@ -13,6 +13,34 @@
 #error "this code was generated for an ARMv6-M core (mote compile --target cortex-m0); build it for that core"
 #endif
 
+// TFLite's doubling high multiply without a 64-bit multiply (ARMv6-M has none:
+// gcc would call __aeabi_lmul): for |a| < 2^30 and 0 <= b < 2^31, from four 16x16
+// products, floor((a b + 2^30) / 2^31) -- for negative a, -floor((|a| b + 2^30 -
+// 1) / 2^31), the same value.
+inline int32_t k_srdhm_v6m(int32_t a, int32_t b) {
+  const uint32_t neg = a < 0 ? 1u : 0u;
+  const uint32_t ua = neg ? 0u - static_cast<uint32_t>(a) : static_cast<uint32_t>(a);
+  const uint32_t al = ua & 0xFFFFu, ah = ua >> 16, bl = static_cast<uint32_t>(b) & 0xFFFFu,
+                 bh = static_cast<uint32_t>(b) >> 16;
+  const uint32_t ll = al * bl, mid = al * bh + ah * bl;  // mid < 2^31 + 2^30
+  uint32_t lo = ll + ((1u << 30) - neg);
+  uint32_t hi = ah * bh + (lo < ll ? 1u : 0u);
+  const uint32_t mlo = mid << 16;
+  lo += mlo;
+  hi += (lo < mlo ? 1u : 0u) + (mid >> 16);
+  const uint32_t q = (hi << 1) | (lo >> 31);
+  return neg ? -static_cast<int32_t>(q) : static_cast<int32_t>(q);
+}
+
+// requant.h's fast form with that multiply, for layers that shift right only;
+// the general form otherwise.
+template <class P>
+inline int8_t k_requantize_v6m(int32_t acc, idx_t c) {
+  if (!P::rq_fast || P::rq_left) return k_requantize_channel<P>(acc, c);
+  const int32_t x = k_srdhm_v6m(acc, P::rq_mult[c]);
+  return k_clamp_s8<P>(((x + (x < 0 ? -1 : 0) + P::rq_add[c]) >> P::rq_shift[c]) + P::out_zp);
+}
+
 // Two pixels by two output channels over K: per element 2 LDRSB, 4 LDR, 4 MULS,
 // 4 ADD to high registers and the loop (18 instructions for 4 MACs). `patch`
 // holds (x pixel 0, x pixel 1) per element.
@@ -72,10 +100,10 @@ K_NOINLINE void conv2d_s8_gemm_2x2_v6m(const int8_t* x, const int8_t* w, int8_t*
           k_gemm_2x2_v6m(patch, w + oc0 * P::K, w + oc1 * P::K, P::K, acc);
           int8_t* y0 = y + (n * P::M + oc0) * HW;
           int8_t* y1 = y + (n * P::M + oc1) * HW;
-          y0[p0] = k_requantize_channel<P>(acc[0], oc0);
-          y0[p1] = k_requantize_channel<P>(acc[1], oc0);
-          y1[p0] = k_requantize_channel<P>(acc[2], oc1);
-          y1[p1] = k_requantize_channel<P>(acc[3], oc1);
+          y0[p0] = k_requantize_v6m<P>(acc[0], oc0);
+          y0[p1] = k_requantize_v6m<P>(acc[1], oc0);
+          y1[p0] = k_requantize_v6m<P>(acc[2], oc1);
+          y1[p1] = k_requantize_v6m<P>(acc[3], oc1);
         }
       }
 }
@@ -99,7 +127,36 @@ K_NOINLINE void dwconv_s8_v6m(const int8_t* x, const int8_t* w, int8_t* y, uint8
           for (idx_t kh = 0; kh < P::KH; ++kh)
             for (idx_t kw = 0; kw < P::KW; ++kw)
               a += static_cast<int32_t>(base[kh * P::DH * PW + kw * P::DW]) * wc[kh * P::KW + kw];
-          yc[oh * P::OW + ow] = k_requantize_channel<P>(a, c);
+          yc[oh * P::OW + ow] = k_requantize_v6m<P>(a, c);
         }
+    }
+}
+
+// Depthwise 3x3, any stride, dilation 1: the nine weights widened once per
+// channel, the taps unrolled (each an LDRB and SXTB, a MULS and an ADD: ARMv6-M's
+// LDRSB takes register offsets only).
+template <class P>
+K_NOINLINE void dwconv3x3_s8_v6m(const int8_t* x, const int8_t* w, int8_t* y, uint8_t* scratch) {
+  static_assert(P::KH == 3 && P::KW == 3 && P::DH == 1 && P::DW == 1 && P::G == P::C && P::M == P::C,
+                "depthwise 3x3 only");
+  constexpr idx_t PW = k_plane<P>::PW;
+  int8_t* plane = reinterpret_cast<int8_t*>(scratch);
+  for (idx_t n = 0; n < P::N; ++n)
+    for (idx_t c = 0; c < P::C; ++c) {
+      k_pad_plane_s8<P>(x + (n * P::C + c) * P::H * P::W, plane);
+      const int8_t* wc = w + c * 9;
+      const int32_t w0 = wc[0], w1 = wc[1], w2 = wc[2], w3 = wc[3], w4 = wc[4], w5 = wc[5], w6 = wc[6], w7 = wc[7],
+                    w8 = wc[8];
+      int8_t* yc = y + (n * P::C + c) * P::OH * P::OW;
+      for (idx_t oh = 0; oh < P::OH; ++oh) {
+        const int8_t* r = plane + oh * P::SH * PW;
+        for (idx_t ow = 0; ow < P::OW; ++ow, r += P::SW) {
+          int32_t a = P::fbias[c];
+          a += r[0] * w0 + r[1] * w1 + r[2] * w2;
+          a += r[PW] * w3 + r[PW + 1] * w4 + r[PW + 2] * w5;
+          a += r[2 * PW] * w6 + r[2 * PW + 1] * w7 + r[2 * PW + 2] * w8;
+          yc[oh * P::OW + ow] = k_requantize_v6m<P>(a, c);
+        }
+      }
     }
 }

@@ -284,6 +284,17 @@ KernelCall make_dw_s8_v6m(ir::Graph& g, const ir::Node& n, const target::Target&
   return make_dw_s8(g, n, "conv_s8_v6m.h", "dwconv_s8_v6m");
 }
 
+std::string applies_dw3x3_s8(const ir::Graph& g, const ir::Node& n) {
+  const ir::Shape& x = in(g, n, 0).shape;
+  if (!is_depthwise3x3(window_of(g, n), InferContext(g, n).attr_int("group", 1), x[1], in(g, n, 1).shape[0]))
+    return "not a 2-D depthwise 3x3 with dilation 1";
+  return applies_s8_folded(g, n);
+}
+
+KernelCall make_dw3x3_s8_v6m(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  return make_dw_s8(g, n, "conv_s8_v6m.h", "dwconv3x3_s8_v6m");
+}
+
 // The float kernels add 0 * w for padding taps the reference skips: exact only
 // when every weight is finite and no bias is -0.0 (conv_f32_fpu.h).
 std::string applies_f32_padding_exact(const ir::Graph& g, const ir::Node& n) {
@@ -343,6 +354,7 @@ const std::vector<Variant>& variants() {
       {"dwconv3x3_s8_2x1_dsp", kFeatureDsp, applies_dw3x3_s8_dsp, make_dw3x3_s8_dsp},
       {"dwconv_s8_1x1_dsp", kFeatureDsp, applies_dw_s8, make_dw_s8_dsp},
       {"conv_s8_2x2_dsp", kFeatureDsp, applies_s8_folded, make_conv_s8_dsp},
+      {"dwconv3x3_s8_1x1_v6m", kFeatureArmv6m, applies_dw3x3_s8, make_dw3x3_s8_v6m},
       {"dwconv_s8_1x1_v6m", kFeatureArmv6m, applies_dw_s8, make_dw_s8_v6m},
       {"conv_s8_2x2_v6m", kFeatureArmv6m, applies_conv_s8_mve, make_conv_s8_v6m},
       {"conv1x1_s8_2x4_scalar", 0, applies_pointwise_s8, make_pointwise_s8_scalar},
