@@ -62,6 +62,18 @@ inline void k_patch_pairs_dsp(const int8_t* x, idx_t n, idx_t g, idx_t p, idx_t 
     }
     return;
   }
+  if (const int8_t* base = k_window_inside<P>(x, n, g, p)) {
+    // A window inside the input: no bounds to check. tap_off[k] is element k's
+    // offset from the window's first byte (0 past K, where the weights are 0).
+    int32_t* words = reinterpret_cast<int32_t*>(patch) + j;
+    for (idx_t k = 0; k < P::K4; k += 4, words += 4) {
+      const int32_t x0 = base[P::tap_off[k]], x1 = base[P::tap_off[k + 1]], x2 = base[P::tap_off[k + 2]],
+                    x3 = base[P::tap_off[k + 3]];
+      words[0] = static_cast<int32_t>((static_cast<uint32_t>(x0) & 0xFFFFu) | (static_cast<uint32_t>(x2) << 16));
+      words[2] = static_cast<int32_t>((static_cast<uint32_t>(x1) & 0xFFFFu) | (static_cast<uint32_t>(x3) << 16));
+    }
+    return;
+  }
   k_patch<P>(x, n, g, p, static_cast<int8_t>(P::in_zp), [&](idx_t k, int8_t v) { patch[k_pair_slot(k, j)] = v; });
 }
 

@@ -108,6 +108,10 @@ inline void k_patch_mve(const int8_t* x, idx_t n, idx_t g, idx_t p, int8_t* patc
     }
     return;
   }
+  if (const int8_t* base = k_window_inside<P>(x, n, g, p)) {
+    for (idx_t k = 0; k < P::K; ++k) patch[k] = base[P::tap_off[k]];  // no bounds to check
+    return;
+  }
   k_patch<P>(x, n, g, p, static_cast<int8_t>(P::in_zp), [&](idx_t k, int8_t v) { patch[k] = v; });
 }
 

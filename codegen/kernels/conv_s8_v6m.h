@@ -92,8 +92,14 @@ K_NOINLINE void conv2d_s8_gemm_2x2_v6m(const int8_t* x, const int8_t* w, int8_t*
       for (idx_t p0 = 0; p0 < HW; p0 += 2) {
         const idx_t p1 = p0 + 1 < HW ? p0 + 1 : p0;
         const int8_t pad = static_cast<int8_t>(P::in_zp);
-        k_patch<P>(x, n, g, p0, pad, [&](idx_t k, int8_t v) { patch[2 * k] = v; });
-        k_patch<P>(x, n, g, p1, pad, [&](idx_t k, int8_t v) { patch[2 * k + 1] = v; });
+        const idx_t ps[2] = {p0, p1};
+        for (idx_t j = 0; j < 2; ++j) {
+          if (const int8_t* base = k_window_inside<P>(x, n, g, ps[j])) {
+            for (idx_t k = 0; k < P::K; ++k) patch[2 * k + j] = base[P::tap_off[k]];  // no bounds to check
+          } else {
+            k_patch<P>(x, n, g, ps[j], pad, [&](idx_t k, int8_t v) { patch[2 * k + j] = v; });
+          }
+        }
         for (idx_t m = 0; m < MG; m += 2) {
           const idx_t oc0 = g * MG + m, oc1 = m + 1 < MG ? oc0 + 1 : oc0;
           int32_t acc[4] = {P::fbias[oc0], P::fbias[oc0], P::fbias[oc1], P::fbias[oc1]};

@@ -3,6 +3,16 @@
 // `pad` where the window leaves the input. Kernels pass `put(k, value)` to place
 // each element where their inner loop wants it. Parameters: conv.h's.
 
+// The first input element of output pixel p's window in image n, group g, when the
+// whole window lies inside the input (no padding to check), else nullptr.
+template <class P, class T>
+inline const T* k_window_inside(const T* x, idx_t n, idx_t g, idx_t p) {
+  const idx_t oh = p / P::OW, ow = p % P::OW;
+  const idx_t ih0 = oh * P::SH - P::PT, iw0 = ow * P::SW - P::PL;
+  if (ih0 < 0 || ih0 + (P::KH - 1) * P::DH >= P::H || iw0 < 0 || iw0 + (P::KW - 1) * P::DW >= P::W) return nullptr;
+  return x + (n * P::C + g * (P::C / P::G)) * P::H * P::W + ih0 * P::W + iw0;
+}
+
 template <class P, class T, class Put>
 inline void k_patch(const T* x, idx_t n, idx_t g, idx_t p, T pad, Put put) {
   constexpr idx_t CG = P::C / P::G;

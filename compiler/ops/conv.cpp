@@ -232,6 +232,25 @@ KernelCall make_dw_s8_dsp(ir::Graph& g, const ir::Node& n, const target::Target&
   return make_dw_s8(g, n, "dwconv_s8_dsp.h", "dwconv_s8_dsp");
 }
 
+// Each reduction element's offset from its window's first input byte (im2col
+// order: input channel of the group, kh, kw), padded with 0 to `padded` entries:
+// the gathers of windows that lie inside the input read through it.
+std::vector<int64_t> tap_offsets(const ir::Graph& g, const ir::Node& n, int64_t padded) {
+  const ir::Shape& x = in(g, n, 0).shape;
+  const ir::Shape& w = in(g, n, 1).shape;
+  const bool one_d = x.size() == 3;
+  const int64_t h = one_d ? 1 : x[2], wd = one_d ? x[2] : x[3];
+  const int64_t kh = one_d ? 1 : w[2], kw = one_d ? w[2] : w[3];
+  const Window win = window_of(g, n);
+  const int64_t dh = one_d ? 1 : win.dilations[0], dw = win.dilations[one_d ? 0 : 1];
+  std::vector<int64_t> off;
+  for (int64_t c = 0; c < w[1]; ++c)
+    for (int64_t i = 0; i < kh; ++i)
+      for (int64_t j = 0; j < kw; ++j) off.push_back((c * h + i * dh) * wd + j * dw);
+  off.resize(static_cast<size_t>(padded), 0);
+  return off;
+}
+
 // The vector requantization of the Helium depthwise kernel needs the fast form.
 std::string applies_dw3x3_s8_mve(const ir::Graph& g, const ir::Node& n) {
   const std::string why = applies_dw3x3_s8_dsp(g, n);
@@ -257,6 +276,7 @@ KernelCall make_conv_s8_mve(ir::Graph& g, const ir::Node& n, const target::Targe
   KernelCall k = make_gemm_s8(g, n, 16, "conv_s8_mve.h", "conv2d_s8_gemm_2x2_mve", 2);  // 2 pixels x K16 int8
   for (Param& p : k.params)
     if (p.name == "K4") p.name = "K16";
+  k.params.push_back({"tap_off", tap_offsets(g, n, reduction(g, n))});
   // The vector requantization of two channels' lanes: each channel's multiplier and
   // negated shift twice, one past the last channel so the last load stays inside.
   std::vector<int64_t> mult2, shift2;
@@ -277,6 +297,7 @@ KernelCall make_conv_s8_v6m(ir::Graph& g, const ir::Node& n, const target::Targe
   KernelCall k = make_gemm_s8(g, n, 1, "conv_s8_v6m.h", "conv2d_s8_gemm_2x2_v6m", 8);
   k.params.erase(std::remove_if(k.params.begin(), k.params.end(), [](const Param& p) { return p.name == "K4"; }),
                  k.params.end());
+  k.params.push_back({"tap_off", tap_offsets(g, n, reduction(g, n))});
   return k;
 }
 
@@ -344,7 +365,9 @@ KernelCall make_dw3x3_f32_fpu(ir::Graph& g, const ir::Node& n, const target::Tar
 }
 
 KernelCall make_conv_s8_dsp(ir::Graph& g, const ir::Node& n, const target::Target&) {
-  return make_gemm_s8(g, n, 8, "conv_s8_dsp.h", "conv2d_s8_gemm_2x2_dsp", 4);  // 2 pixels x K4 int16
+  KernelCall k = make_gemm_s8(g, n, 8, "conv_s8_dsp.h", "conv2d_s8_gemm_2x2_dsp", 4);  // 2 pixels x K4 int16
+  k.params.push_back({"tap_off", tap_offsets(g, n, std::get<int64_t>(param(k.params, "K4")))});
+  return k;
 }
 
 const std::vector<Variant>& variants() {
