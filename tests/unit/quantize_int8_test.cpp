@@ -314,7 +314,7 @@ TEST_CASE("quantize-int8 keeps residual Adds (with their Relu) and pooling in in
   CHECK(km.kernel == "max_pool2d_s8");
   const ir::Node& ap = *find_node(g, "AveragePool");
   CHECK(g.tensor(ap.outputs[0]).quant.scale[0] == quant::affine_int8({0.0f, 5.0f}).scale);
-  const ops::KernelCall kp = ops::select_kernel(g, ap, target::host_target(), ops::Preference::kSpeed);
+  const ops::KernelCall kp = ops::reference_kernel(g, ap, target::host_target());
   CHECK(kp.kernel == "avg_pool2d_s8");
   CHECK(param_int(kp, "requant") == 1);
   const auto mult = quant::quantize_multiplier(double(g.tensor(ap.inputs[0]).quant.scale[0]) /
@@ -322,7 +322,7 @@ TEST_CASE("quantize-int8 keeps residual Adds (with their Relu) and pooling in in
   CHECK(param_int(kp, "mult") == mult->multiplier);
   CHECK(param_int(kp, "shift") == mult->shift);
   const ir::Node& gp = *find_node(g, "GlobalAveragePool");
-  const ops::KernelCall kg = ops::select_kernel(g, gp, target::host_target(), ops::Preference::kSpeed);
+  const ops::KernelCall kg = ops::reference_kernel(g, gp, target::host_target());
   CHECK(kg.kernel == "global_avg_pool_s8");
   CHECK(param_int(kg, "spatial") == 4);
 }
