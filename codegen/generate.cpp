@@ -63,6 +63,9 @@ std::string emit_header(const ir::Graph& g, const Options& o, const Symbols& s) 
       o.symbol, P, U);
   h += fmt::format("#ifndef MOTE_{0}_H_\n#define MOTE_{0}_H_\n\n#include <stdint.h>\n\n", U);
   h += fmt::format("#define {}_ARENA_BYTES {}\n", U, g.arena_bytes);
+  h += fmt::format("// Layers (nodes) in schedule order: the index MOTE_LAYER_BEGIN/END hooks receive.\n"
+                   "#define {}_NUM_LAYERS {}\n",
+                   U, g.nodes.size());
   const auto outs = api_outputs(g);
   h += fmt::format("#define {}_NUM_INPUTS {}\n#define {}_NUM_OUTPUTS {}\n\n", U, g.inputs.size(), U, outs.size());
   auto describe = [&](const char* kind, size_t i, ir::TensorId id) {

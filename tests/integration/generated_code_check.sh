@@ -47,4 +47,16 @@ for tc in host arm clang clang-arm; do
     [ -z "$bad" ] || fail "$tc: $f.cpp needs symbols beyond libc/libm: $bad"
   done
 done
-echo "PASS: $(basename "$(dirname "$model")"): deterministic, -Werror clean on g++, arm-none-eabi-g++ and clang-14 (host and Cortex-M4F), no ctors, no heap"
+# The profiling hooks as docs/performance.md shows a firmware defining them (DWT
+# cycle counter) compile into the same code warning-free.
+cat > "$work/my_hooks.h" <<'HOOKS'
+#include <stdint.h>
+#define MY_DWT_CYCCNT (*(volatile uint32_t*)0xE0001004u)
+extern "C" uint32_t g_layer_t0, g_layer_cycles[];
+#define MOTE_LAYER_BEGIN(i, name) (g_layer_t0 = MY_DWT_CYCCNT)
+#define MOTE_LAYER_END(i, name) (g_layer_cycles[i] += MY_DWT_CYCCNT - g_layer_t0)
+HOOKS
+arm-none-eabi-g++ "${flags[@]}" "${arm_flags[@]}" -I "$work" "-DMOTE_PROFILE_HOOKS=\"my_hooks.h\"" \
+  -c "$work/a/net.cpp" -o "$work/hooks.o" || fail "net.cpp does not compile with profiling hooks defined"
+grep -q "g_layer_cycles" <(arm-none-eabi-nm -u "$work/hooks.o") || fail "the profiling hooks were not used"
+echo "PASS: $(basename "$(dirname "$model")"): deterministic, -Werror clean on g++, arm-none-eabi-g++ and clang-14 (host and Cortex-M4F), no ctors, no heap, profiling hooks compile"
