@@ -123,10 +123,15 @@ class Checker {
           refuse(n, fmt::format("attribute '{}' holds a sparse tensor, which Mote does not support", a.name()));
         case onnx::AttributeProto::INT:
           if (a.name() == "axis") axis(n, a.name(), a.i(), rank0);
+          if (is_positive_attribute(a.name()) && a.i() < 1)
+            refuse(n, fmt::format("attribute '{}' = {} must be at least 1", a.name(), a.i()));
           break;
         case onnx::AttributeProto::INTS:
           if (a.name() == "axes" || a.name() == "perm")
             for (int64_t v : a.ints()) axis(n, a.name(), v, -1);
+          if (is_positive_attribute(a.name()))
+            for (int64_t v : a.ints())
+              if (v < 1) refuse(n, fmt::format("attribute '{}' holds {}; each must be at least 1", a.name(), v));
           break;
         default:
           break;
@@ -149,6 +154,13 @@ class Checker {
     }
     for (const std::string& out : n.output())
       if (!out.empty()) produced(out, -1);
+  }
+
+  // ONNX's shape inference divides by these without checking them (a stride of 0
+  // is a division by zero inside libonnx); every operator that has them needs >= 1.
+  static bool is_positive_attribute(const std::string& name) {
+    return name == "strides" || name == "dilations" || name == "kernel_shape" || name == "group" ||
+           name == "blocksize";
   }
 
   // An axis within [-rank, rank] of the node's first input when its rank is
