@@ -97,6 +97,28 @@ std::vector<std::string> graph_input_names(const std::string& path) {
   return names;
 }
 
+std::map<std::string, std::vector<InputDim>> symbolic_input_dims(const std::string& path) {
+  const onnx::ModelProto m = parse(path);
+  std::set<std::string> inits;
+  for (const auto& i : m.graph().initializer()) inits.insert(i.name());
+  std::map<std::string, std::vector<InputDim>> out;
+  for (const auto& in : m.graph().input()) {
+    if (inits.count(in.name()) || !in.type().tensor_type().has_shape()) continue;
+    std::vector<InputDim> dims;
+    bool symbolic = false;
+    for (const auto& d : in.type().tensor_type().shape().dim()) {
+      if (d.has_dim_value() && d.dim_value() >= 0) {
+        dims.push_back({d.dim_value(), std::to_string(d.dim_value())});
+      } else {
+        symbolic = true;
+        dims.push_back({-1, d.has_dim_param() && !d.dim_param().empty() ? d.dim_param() : "?"});
+      }
+    }
+    if (symbolic) out[in.name()] = dims;
+  }
+  return out;
+}
+
 namespace {
 
 // The stages of ONNX's own that Mote runs on the user's model, in order. Each

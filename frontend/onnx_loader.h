@@ -25,6 +25,16 @@ struct LoadOptions {
 // Names of the graph inputs that are not initializers, in order.
 std::vector<std::string> graph_input_names(const std::string& path);
 
+// One dimension of a graph input as written: a value, or symbolic (value -1) with
+// its dim_param as the text ("?" when it has none).
+struct InputDim {
+  int64_t value = -1;
+  std::string text;
+};
+
+// Graph inputs (not initializers) with a dimension that is symbolic or missing.
+std::map<std::string, std::vector<InputDim>> symbolic_input_dims(const std::string& path);
+
 // Parses, checks what ONNX's tools assume (model_check.h), then runs ONNX's checker,
 // version converter and shape inference. Refuses (exit 2) with "<file>: <reason>".
 onnx::ModelProto load_model(const std::string& path, const LoadOptions& opts);

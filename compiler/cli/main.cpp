@@ -4,9 +4,14 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <iostream>
 
+#include "compiler/cli/suggest.h"
 #include "compiler/driver/bench.h"
 #include "compiler/driver/calibrate.h"
 #include "compiler/driver/compile.h"
@@ -59,6 +64,18 @@ void add_common(CLI::App* cmd, Common& c) {
 mote::driver::CompileOptions compile_options(const Common& c) {
   mote::driver::CompileOptions o;
   o.model_path = model_file(c.model);
+  // Named first: every command needs the model, and a missing one otherwise shows
+  // up as whatever the command looks for next (verify's data folder).
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(o.model_path, ec))
+    throw Refusal(fmt::format("{}: no such model file", o.model_path));
+  for (const std::string& p : c.print_after) {
+    const std::vector<std::string>& names = mote::passes::pass_names();
+    if (p == "all" || std::find(names.begin(), names.end(), p) != names.end()) continue;
+    std::string hint = mote::cli::nearest(p, names);
+    throw Refusal(fmt::format("--print-after '{}': no such pass{}; the passes are {} (or 'all')", p,
+                              hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint), fmt::join(names, ", ")));
+  }
   o.input_shapes = mote::driver::parse_input_shapes(c.input_shapes);
   o.planner = c.planner;
   o.print_after = c.print_after;
@@ -167,11 +184,40 @@ int run_compile(const Common& c, const std::string& outdir, const std::string& n
   return 0;
 }
 
+// A number in [lo, hi], said in the user's terms rather than CLI11's.
+CLI::Validator number_in(double lo, double hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& s) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(s.c_str(), &end);
+        if (end != s.c_str() && *end == '\0' && v >= lo && v <= hi) return "";
+        return std::isinf(hi) ? fmt::format("'{}' is not a number >= {}", s, lo)
+                              : fmt::format("'{}' is not a number in [{}, {}]", s, lo, hi);
+      },
+      std::isinf(hi) ? fmt::format("NUMBER>={}", lo) : fmt::format("NUMBER in [{}, {}]", lo, hi));
+}
+
+// CLI11 reports "--outptu" as "--output is required"; this names the word the
+// user mistyped and the flag they probably meant.
+std::string unknown_word(const CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> subcommands;
+  std::vector<std::vector<std::string>> flags;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    subcommands.push_back(sub->get_name());
+    std::vector<std::string> names = {"--help"};
+    for (const CLI::Option* opt : sub->get_options())
+      for (const std::string& l : opt->get_lnames()) names.push_back("--" + l);
+    flags.push_back(std::move(names));
+  }
+  return mote::cli::unknown_word_message(std::vector<std::string>(argv + 1, argv + argc), subcommands, flags);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Mote: ahead-of-time compiler from ONNX to allocation-free C++ for microcontrollers"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("mote ") + MOTE_VERSION);
   app.footer("Exit codes: 0 success, 1 verification failed, 2 model or arguments refused, 3 internal error.");
 
   Common cc;
@@ -196,6 +242,11 @@ int main(int argc, char** argv) {
   mote::driver::BenchOptions bo;
   CLI::App* bench_cmd = app.add_subcommand("bench", "measure one inference on an emulated Cortex-M: instructions, flash, RAM");
   add_common(bench_cmd, bc);
+  bc.target.clear();  // bench runs on an emulated core: the host is not a choice
+  bench_cmd->get_option("--target")
+      ->description("a core (cortex-m0..m55), a QEMU board or a part; see 'mote targets'")
+      ->default_str("")
+      ->required();
   bench_cmd->add_option("--data", bo.data_dir, "inputs: the first test_data_set_* here (default: zeros)");
   bench_cmd->add_option("--toolchain", bo.toolchain, "gcc (arm-none-eabi-g++) or clang (clang-14)")->capture_default_str();
   bench_cmd->add_flag("--json", bo.json, "print one JSON object");
@@ -213,8 +264,8 @@ int main(int argc, char** argv) {
   verify->add_option("--data", vo.data_dir,
                      "test data: a folder of test_data_set_*/ (input_N.pb, output_N.pb), one such set, or a "
                      "backend-test folder (default: the model's folder)");
-  verify->add_option("--atol", vo.tolerance.atol, "absolute tolerance")->capture_default_str();
-  verify->add_option("--rtol", vo.tolerance.rtol, "relative tolerance")->capture_default_str();
+  verify->add_option("--atol", vo.tolerance.atol, "absolute tolerance")->capture_default_str()->check(number_in(0, std::numeric_limits<double>::infinity()));
+  verify->add_option("--rtol", vo.tolerance.rtol, "relative tolerance")->capture_default_str()->check(number_in(0, std::numeric_limits<double>::infinity()));
   verify->add_flag("--no-sanitize", no_sanitize, "build without AddressSanitizer and UBSan");
   verify->add_flag("--keep", vo.keep, "keep the build folder");
   verify->add_option("--bind-input", vo.bind_inputs,
@@ -230,7 +281,8 @@ int main(int argc, char** argv) {
           ->capture_default_str();
   verify->add_option("--min-top1", vo.min_top1,
                      "with --quantize or --min-snr: the least top-1 agreement (0..1) of class outputs ([1, C] or [C])")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(number_in(0, 1));
   verify->add_flag("--per-layer", vo.per_layer,
                    "with --quantize int8 (host only): each tensor's int8-vs-float SNR, max error and scale; the worst layer");
 
@@ -265,8 +317,17 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? 0 : mote::support::kExitRefused;
+    if (e.get_exit_code() != 0) {
+      const std::string unknown = unknown_word(app, argc, argv);
+      if (!unknown.empty()) {
+        std::cerr << "mote: error: " << unknown << " (see 'mote --help')\n";
+        return mote::support::kExitRefused;
+      }
+    }
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // One line, as every refusal is (CLI11's own adds a second).
+    std::cerr << "mote: error: " << mote::support::one_line(e.what()) << " (run with --help for the options)\n";
+    return mote::support::kExitRefused;
   }
 
   try {

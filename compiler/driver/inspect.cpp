@@ -5,22 +5,51 @@
 #include "compiler/driver/compile.h"
 #include "compiler/ops/registry.h"
 #include "compiler/support/error.h"
+#include "frontend/onnx_loader.h"
 #include "passes/dead_code.h"
 #include "passes/resolve.h"
 
 namespace mote::driver {
 
 int inspect(const std::string& model_path, const std::map<std::string, std::vector<int64_t>>& input_shapes) {
-  ir::Graph g = load_graph(model_path, input_shapes);
+  // A symbolic dimension is described, not refused: the counts below take it as 1
+  // (a batch of one, as on an MCU), and compile is told how to fix it.
+  std::map<std::string, std::vector<int64_t>> shapes = input_shapes;
+  std::map<std::string, std::vector<frontend::InputDim>> symbolic;
+  for (const auto& [name, dims] : frontend::symbolic_input_dims(model_path)) {
+    if (shapes.count(name)) continue;
+    symbolic[name] = dims;
+    std::vector<int64_t>& fixed = shapes[name];
+    for (const frontend::InputDim& d : dims) fixed.push_back(d.value >= 0 ? d.value : 1);
+  }
+  ir::Graph g = load_graph(model_path, shapes);
   std::map<std::string, int> op_counts;
   for (const ir::Node& n : g.nodes) op_counts[n.op]++;
+  const size_t in_file = g.nodes.size();
   passes::eliminate_dead_code(g);
   const std::vector<passes::NodeProblem> problems = passes::resolve_collecting(g);
 
-  fmt::print("model {}: {} nodes\n", model_path, g.nodes.size());
+  // The histogram is of the file's nodes, so the count is too.
+  if (in_file == g.nodes.size())
+    fmt::print("model {}: {} nodes\n", model_path, in_file);
+  else
+    fmt::print("model {}: {} nodes ({} compute an output; {} unused)\n", model_path, in_file, g.nodes.size(),
+               in_file - g.nodes.size());
   for (ir::TensorId id : g.inputs) {
     const ir::Tensor& t = g.tensor(id);
-    fmt::print("  input  '{}': {}[{}]\n", t.name, ir::dtype_name(t.dtype), ir::shape_str(t.shape));
+    const auto sym = symbolic.find(t.name);
+    if (sym == symbolic.end()) {
+      fmt::print("  input  '{}': {}[{}]\n", t.name, ir::dtype_name(t.dtype), ir::shape_str(t.shape));
+      continue;
+    }
+    std::vector<std::string> written, as_one;
+    for (const frontend::InputDim& d : sym->second) {
+      written.push_back(d.text);
+      as_one.push_back(d.value >= 0 ? d.text : "1");
+    }
+    fmt::print("  input  '{}': {}[{}] (symbolic; the counts below take each symbolic dimension as 1; compile "
+               "needs --input-shape {}={})\n",
+               t.name, ir::dtype_name(t.dtype), fmt::join(written, "x"), t.name, fmt::join(as_one, "x"));
   }
   for (ir::TensorId id : g.outputs) {
     const ir::Tensor& t = g.tensor(id);

@@ -364,3 +364,54 @@ TEST_CASE("--bind-input compiles a graph input as a constant", "[cli]") {
   CHECK(run_mote({"compile", w.model, "-o", other, "--bind-input", "s"}).code == 2);
   CHECK(!fs::exists(other));
 }
+
+TEST_CASE("a new user's slips get one line that says what to fix", "[cli]") {
+  Workspace w;
+  w.write(relu_model());
+  auto refused_with = [](const Run& r, const std::vector<std::string>& needles) {
+    INFO(r.output);
+    CHECK(r.code == 2);
+    CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
+    for (const std::string& n : needles) CHECK(r.output.find(n) != std::string::npos);
+  };
+  // The missing model is named, not the data folder verify would look in next.
+  refused_with(run_mote({"verify", w.dir.path() + "/absent.onnx"}), {"absent.onnx: no such model file"});
+  refused_with(run_mote({"verify", w.model, "--min-top1", "1.5"}), {"--min-top1"});
+  refused_with(run_mote({"verify", w.model, "--atol", "-1"}), {"--atol"});
+  refused_with(run_mote({"compile", w.model, "-o", w.out, "--print-after", "fuse-activations"}),
+               {"--print-after 'fuse-activations': no such pass", "did you mean 'fuse-activation'", "select-kernels"});
+  refused_with(run_mote({"compile", w.model, "--outptu", w.out}),
+               {"unknown option '--outptu' for 'compile'; did you mean '--output'?"});
+  refused_with(run_mote({"complie", w.model}), {"unknown command 'complie'; did you mean 'compile'?"});
+  refused_with(run_mote({"bench", w.model}), {"--target"});
+  CHECK(w.out_empty());
+
+  const Run help = run_mote({"bench", "--help"});
+  CHECK(help.code == 0);
+  CHECK(help.output.find("host") == std::string::npos);  // bench runs on an emulated core only
+  const Run version = run_mote({"--version"});
+  CHECK(version.code == 0);
+  CHECK(version.output.rfind("mote ", 0) == 0);
+}
+
+TEST_CASE("inspect describes a symbolic dimension and counts nodes as its histogram does", "[cli]") {
+  Workspace w;
+  onnx::ModelProto m = relu_model();
+  m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(0)->set_dim_param("batch");
+  m.mutable_graph()->mutable_output(0)->mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(0)->set_dim_param("batch");
+  // A node whose output nothing reads: in the file, so in the histogram and the count.
+  auto* dead = m.mutable_graph()->add_node();
+  dead->set_name("unused");
+  dead->set_op_type("Relu");
+  dead->add_input("x");
+  dead->add_output("z");
+  w.write(m);
+  const Run r = run_mote({"inspect", w.model});
+  INFO(r.output);
+  CHECK(r.code == 0);
+  CHECK(r.output.find("input  'x': f32[batchx4] (symbolic") != std::string::npos);
+  CHECK(r.output.find("--input-shape x=1x4") != std::string::npos);
+  CHECK(r.output.find(": 2 nodes (1 compute an output; 1 unused)") != std::string::npos);
+  CHECK(r.output.find("  Relu                         2\n") != std::string::npos);
+  CHECK(r.output.find("compilable: yes") != std::string::npos);
+}
