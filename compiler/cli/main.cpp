@@ -157,18 +157,12 @@ int run_compile(const Common& c, const std::string& outdir, const std::string& n
   // For an MCU, measure the code built for its core and check the budget before
   // anything is written into OUTDIR.
   std::string footprint;
-  if (!t.host || budget.ram || budget.flash) {
-    const mote::target::Core core = t.host ? mote::target::find_target("cortex-m4").core : t.core;
-    mote::support::TempDir tmp("footprint");
-    mote::driver::write_outputs(r, tmp.path());
-    const mote::driver::Footprint fp = mote::driver::measure_footprint(tmp.path(), r.symbol, core, ba.toolchain);
+  if (!t.host || mote::driver::has_budget(budget)) {
+    const mote::driver::FitCheck fit = mote::driver::check_fits(r, t, budget, ba.toolchain, o.model_path);
+    if (!fit.fits) throw Refusal(fit.message);
+    const mote::driver::Footprint& fp = fit.footprint;
     footprint = mote::driver::footprint_summary(fp);
-    try {
-      mote::driver::check_budget(fp, budget, t.host ? "the given budget" : t.name);
-    } catch (const Refusal& e) {
-      throw Refusal(fmt::format("{}: {}", o.model_path, e.what()));
-    }
-    if (budget.ram || budget.flash)
+    if (mote::driver::has_budget(budget))
       footprint += fmt::format("\n  budget:  fits {}: RAM {} + reserve {} <= {} bytes, flash {} + reserve {} <= {} bytes",
                                t.host ? "the given budget" : t.name, fp.ram(), budget.reserve_ram, budget.ram,
                                fp.flash(), budget.reserve_flash, budget.flash);

@@ -26,6 +26,19 @@ int bench(const BenchOptions& opts) {
   co.symbol = "model";
   const CompileResult r = compile(co);
   const ir::Graph& g = r.graph;
+  // A part or board with a budget: the same check as compile's, before anything runs.
+  std::string budget_json_field;
+  const Budget budget = target_budget(t);
+  if (has_budget(budget)) {
+    const FitCheck fit = check_fits(r, t, budget, opts.toolchain, co.model_path);
+    if (opts.json) budget_json_field = ", \"budget\": " + budget_json(fit, t.name);
+    if (!fit.fits) {
+      if (opts.json)
+        fmt::print("{{\"model\": {}, \"target\": \"{}\", \"error\": {}{}}}\n", json_string(g.name), t.name,
+                   json_string(fit.message), budget_json_field);
+      throw support::Refusal(fit.message);
+    }
+  }
 
   support::TempDir tmp("bench");
   const CortexMBuild b = build_cortex_m(r, tmp.path(), t, opts.toolchain);
@@ -102,10 +115,10 @@ int bench(const BenchOptions& opts) {
         "\"instructions\": {}, \"macs\": {}, \"macs_per_instruction\": {:.4f}, "
         "\"flash_bytes\": {}, \"flash_code_bytes\": {}, \"flash_weights_bytes\": {}, "
         "\"ram_bytes\": {}, \"ram_arena_bytes\": {}, \"ram_other_static_bytes\": {}, \"peak_stack_bytes\": {}, "
-        "\"image_text_bytes\": {}, \"image_data_bytes\": {}, \"image_bss_bytes\": {}{}}}\n",
+        "\"image_text_bytes\": {}, \"image_data_bytes\": {}, \"image_bss_bytes\": {}{}{}}}\n",
         g.name, t.name, t.core.name, opts.toolchain, t.core.qemu_machine, q.instructions, r.macs, macs_per_insn,
         fp.flash(), fp.model.flash(), fp.weights.flash(), fp.ram(), g.arena_bytes, fp.static_ram() - g.arena_bytes,
-        q.stack_bytes, image.code + image.rodata, image.data, image.bss, layers_json);
+        q.stack_bytes, image.code + image.rodata, image.data, image.bss, budget_json_field, layers_json);
     return support::kExitOk;
   }
   fmt::print("bench: {} on {} ({}, {}, QEMU {})\n", g.name, t.name, t.core.name, opts.toolchain, t.core.qemu_machine);

@@ -9,6 +9,7 @@
 
 #include "compiler/support/checked.h"
 #include "compiler/support/error.h"
+#include "compiler/support/files.h"
 #include "compiler/support/process.h"
 
 namespace mote::driver {
@@ -85,6 +86,44 @@ void check_budget(const Footprint& f, const Budget& b, const std::string& target
                                    b.reserve_flash ? fmt::format(" + {} reserved", b.reserve_flash) : "", b.flash));
   if (!problems.empty())
     throw support::Refusal(fmt::format("the model does not fit {}: {}", target_name, fmt::join(problems, "; ")));
+}
+
+Budget target_budget(const target::Target& t) {
+  Budget b;
+  b.ram = t.ram_bytes;
+  b.flash = t.flash_bytes;
+  return b;
+}
+
+bool has_budget(const Budget& b) { return b.ram > 0 || b.flash > 0; }
+
+FitCheck check_fits(const CompileResult& r, const target::Target& t, const Budget& b, const std::string& toolchain,
+                    const std::string& model_path) {
+  FitCheck c;
+  c.budget = b;
+  // The host has no core of its own to measure for; a budget given for it is
+  // measured on the M4, as compile does.
+  const target::Core core = t.host ? target::find_target("cortex-m4").core : t.core;
+  support::TempDir tmp("footprint");
+  write_outputs(r, tmp.path());
+  c.footprint = measure_footprint(tmp.path(), r.symbol, core, toolchain);
+  try {
+    check_budget(c.footprint, b, t.host ? "the given budget" : t.name);
+  } catch (const support::Refusal& e) {
+    c.fits = false;
+    c.message = fmt::format("{}: {}", model_path, e.what());
+  }
+  return c;
+}
+
+std::string budget_json(const FitCheck& c, const std::string& target_name) {
+  auto avail = [](int64_t v) { return v > 0 ? std::to_string(v) : std::string("null"); };
+  return fmt::format(
+      "{{\"target\": \"{}\", \"fits\": {}, \"ram_needed_bytes\": {}, \"ram_available_bytes\": {}, "
+      "\"flash_needed_bytes\": {}, \"flash_available_bytes\": {}, \"ram_reserved_bytes\": {}, "
+      "\"flash_reserved_bytes\": {}}}",
+      target_name, c.fits ? "true" : "false", c.footprint.ram(), avail(c.budget.ram), c.footprint.flash(),
+      avail(c.budget.flash), c.budget.reserve_ram, c.budget.reserve_flash);
 }
 
 int64_t parse_bytes(const std::string& text, const char* option) {

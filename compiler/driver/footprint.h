@@ -35,6 +35,26 @@ void check_budget(const Footprint& f, const Budget& b, const std::string& target
 
 std::string footprint_summary(const Footprint& f);
 
+// The budget a target itself carries (a part's or a board's RAM and flash; none
+// for a bare core or the host).
+Budget target_budget(const target::Target& t);
+bool has_budget(const Budget& b);
+
+// What compile checks, for the commands that go on to build and run the code
+// (verify, bench): the footprint measured the way compile measures it, and
+// whether it fits `b`. `model_path` names the model in the refusal.
+struct FitCheck {
+  Footprint footprint;
+  Budget budget;
+  bool fits = true;
+  std::string message;  // "<model>: the model does not fit <part>: RAM: needs ..., ... available"
+};
+FitCheck check_fits(const CompileResult& r, const target::Target& t, const Budget& b, const std::string& toolchain,
+                    const std::string& model_path);
+
+// {"target": ..., "fits": ..., "ram_needed_bytes": ..., "ram_available_bytes": ..., "flash_...": ...}
+std::string budget_json(const FitCheck& c, const std::string& target_name);
+
 // "256K", "1M", "1.5M", "4096" -> bytes; refuses malformed text.
 int64_t parse_bytes(const std::string& text, const char* option);
 

@@ -1,5 +1,7 @@
 #include "compiler/driver/verify.h"
 
+#include "compiler/driver/footprint.h"
+
 #include <filesystem>
 #include <fstream>
 #include <algorithm>
@@ -78,6 +80,12 @@ bool verify_group(const VerifyOptions& opts, const std::vector<DataSet>& sets, C
   const CompileResult r = compile(co);
   totals.model = r.graph.name;
   const ir::Graph& g = r.graph;
+  // A part or board with a budget: the same check as compile's, before anything runs.
+  const Budget budget = target_budget(co.target);
+  if (has_budget(budget)) {
+    const FitCheck fit = check_fits(r, co.target, budget, opts.toolchain, co.model_path);
+    if (!fit.fits) throw support::Refusal(fit.message);
+  }
 
   // Read and check all data before building, so bad data is a refusal, not a failure.
   std::vector<std::vector<ir::Tensor>> inputs, outputs;
