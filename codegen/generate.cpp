@@ -31,6 +31,9 @@ std::string upper(std::string s) {
 
 // --- SYMBOL.h -------------------------------------------------------------
 
+// ", list" after the arena argument, or nothing for a model without inputs and outputs.
+std::string with_comma(const std::string& list) { return list.empty() ? list : ", " + list; }
+
 std::string io_params(const ir::Graph& g, const Symbols& s) {
   std::vector<std::string> params;
   for (ir::TensorId id : g.inputs)
@@ -59,10 +62,19 @@ std::string emit_header(const ir::Graph& g, const Options& o, const Symbols& s) 
       "//\n// C API of model '{0}'. Call {1}_run() with one buffer per input and output.\n"
       "// It allocates nothing: intermediate tensors live in one static arena of {2}_ARENA_BYTES\n"
       "// bytes inside {1}.cpp, weights are const arrays in {1}_weights.cpp. Not reentrant:\n"
-      "// one inference at a time. Returns 0, or -1 when a pointer is null.\n",
+      "// one inference at a time. Returns 0, or -1 when a pointer is null.\n"
+      "//\n// Where the memory goes, chosen when compiling {1}.cpp and {1}_weights.cpp:\n"
+      "//   -D{2}_EXTERNAL_ARENA          no static arena and no {1}_run/{1}_invoke: the firmware\n"
+      "//                                 passes its own to {1}_run_arena (models that never run\n"
+      "//                                 at the same time can share one buffer)\n"
+      "//   -D{2}_ARENA_SECTION='\".sec\"'  the static arena in that linker section\n"
+      "//   -D{2}_WEIGHTS_SECTION='\".sec\"' every weight array in that linker section\n",
       o.symbol, P, U);
   h += fmt::format("#ifndef MOTE_{0}_H_\n#define MOTE_{0}_H_\n\n#include <stdint.h>\n\n", U);
   h += fmt::format("#define {}_ARENA_BYTES {}\n", U, g.arena_bytes);
+  h += fmt::format("// A caller's arena for {}_run_arena: at least {}_ARENA_BYTES bytes, aligned to this.\n"
+                   "#define {}_ARENA_ALIGN 16\n",
+                   P, U, U);
   h += fmt::format("// Layers (nodes) in schedule order: the index MOTE_LAYER_BEGIN/END hooks receive.\n"
                    "#define {}_NUM_LAYERS {}\n",
                    U, g.nodes.size());
@@ -100,6 +112,13 @@ std::string emit_header(const ir::Graph& g, const Options& o, const Symbols& s) 
       "// The same call with the buffers in arrays, inputs then outputs in the order above.\n"
       "int {}_invoke(const void* const* inputs, void* const* outputs);\n\n",
       P);
+  h += fmt::format(
+      "// The same two with the caller's arena ({1}_ARENA_BYTES bytes, {1}_ARENA_ALIGN-aligned; its\n"
+      "// contents need not be initialised and are not kept between calls). -1 when it is null or\n"
+      "// misaligned.\n"
+      "int {0}_run_arena(uint8_t* {2}{3});\n"
+      "int {0}_invoke_arena(uint8_t* {2}, const void* const* inputs, void* const* outputs);\n\n",
+      P, U, s.arena, with_comma(io_params(g, s)));
   h += fmt::format("#ifdef __cplusplus\n}}  // extern \"C\"\n#endif\n\n#endif  // MOTE_{}_H_\n", U);
   return h;
 }
@@ -118,11 +137,16 @@ std::string emit_weights(const ir::Graph& g, const Options& o, const Symbols& s)
   w += fmt::format("//\n// {} constant tensors of model '{}', {} bytes, as const arrays so they stay in flash.\n\n",
                    consts.size(), o.symbol, bytes);
   w += "#include <math.h>\n#include <stdint.h>\n\n";
+  const std::string U = upper(o.symbol);
+  w += fmt::format("// -D{0}_WEIGHTS_SECTION='\".sec\"' places every array below in that linker section.\n"
+                   "#ifdef {0}_WEIGHTS_SECTION\n#define {0}_WEIGHTS_PLACE __attribute__((section({0}_WEIGHTS_SECTION)))\n"
+                   "#else\n#define {0}_WEIGHTS_PLACE\n#endif\n\n",
+                   U);
   for (ir::TensorId id : consts) {
     const ir::Tensor& t = g.tensor(id);
     const std::string decl = weight_decl(t, tensor_ref(s, id));
-    w += fmt::format("// {}: {} {}\nextern {};\nalignas(16) {} = {{\n", comment_quote(t.name), ir::dtype_ctype(t.dtype),
-                     ir::shape_str(t.shape), decl, decl);
+    w += fmt::format("// {}: {} {}\nextern {};\nalignas(16) {} {}_WEIGHTS_PLACE = {{\n", comment_quote(t.name),
+                     ir::dtype_ctype(t.dtype), ir::shape_str(t.shape), decl, decl, U);
     const int per_line = ir::dtype_is_float(t.dtype) ? 8 : 16;
     w += array_body(t, per_line, "    ");
     w += "};\n\n";
@@ -219,14 +243,14 @@ std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, 
   }
 
   src += "namespace {\n\n";
-  if (g.arena_bytes > 0)
-    src += fmt::format("alignas(16) uint8_t g_arena[{}];  // every intermediate tensor, placed by the memory planner\n\n",
-                       g.arena_bytes);
   src += "// Node parameters: every shape a compile-time constant.\n";
   for (size_t i = 0; i < g.nodes.size(); ++i) src += param_struct(s.node_params[i], g.nodes[i], call_of(g.nodes[i])) + "\n";
   src += "}  // namespace\n\n#if defined(__clang__)\n#pragma clang diagnostic pop\n#endif\n\n";
 
-  src += fmt::format("extern \"C\" int {}_run({}) {{\n", P, io_params(g, s));
+  const std::string A = s.arena;
+  src += fmt::format("extern \"C\" int {}_run_arena(uint8_t* {}{}) {{\n", P, A, with_comma(io_params(g, s)));
+  src += fmt::format("  if (!{0} || (reinterpret_cast<uintptr_t>({0}) & ({1}_ARENA_ALIGN - 1)) != 0) return -1;\n", A, U);
+  if (g.arena_bytes == 0) src += fmt::format("  (void){};\n", A);
   std::vector<std::string> null_checks;
   for (ir::TensorId id : g.inputs) null_checks.push_back("!" + tensor_ref(s, id));
   for (ir::TensorId id : api_outputs(g)) null_checks.push_back("!" + tensor_ref(s, id));
@@ -246,8 +270,8 @@ std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, 
     for (ir::TensorId out : n.outputs) {
       if (out == ir::kNoTensor || !g.lives_in_arena(out) || declared[static_cast<size_t>(out)]) continue;
       const ir::Tensor& t = g.tensor(out);
-      src += fmt::format("  {}* const {} = reinterpret_cast<{}*>(g_arena + {});  // {} {}\n", ir::dtype_ctype(t.dtype),
-                         ref(out), ir::dtype_ctype(t.dtype), t.arena_offset, ir::shape_str(t.shape), t.bytes());
+      src += fmt::format("  {}* const {} = reinterpret_cast<{}*>({} + {});  // {} {}\n", ir::dtype_ctype(t.dtype),
+                         ref(out), ir::dtype_ctype(t.dtype), A, t.arena_offset, ir::shape_str(t.shape), t.bytes());
       declared[static_cast<size_t>(out)] = true;
     }
     const ops::OpDef* def = ops::find_op(n.op);
@@ -268,7 +292,7 @@ std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, 
       indent = "    ";
     }
     for (ir::TensorId t : k.outputs) args.push_back(ref(t));
-    if (k.scratch_bytes > 0) args.push_back(fmt::format("g_arena + {}", k.scratch_offset));
+    if (k.scratch_bytes > 0) args.push_back(fmt::format("{} + {}", A, k.scratch_offset));
     const std::string layer = fmt::format("{}, {}", i, string_literal(n.name));
     src += fmt::format("{}MOTE_LAYER_BEGIN({});\n", indent, layer);
     src += fmt::format("{}{}<{}>({});\n", indent, k.kernel, fmt::join(targs, ", "), fmt::join(args, ", "));
@@ -284,9 +308,30 @@ std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, 
   k = 0;
   for (ir::TensorId id : api_outputs(g))
     call_args.push_back(fmt::format("static_cast<{}*>(outputs[{}])", ir::dtype_ctype(g.tensor(id).dtype), k++));
-  src += fmt::format("extern \"C\" int {}_invoke(const void* const* inputs, void* const* outputs) {{\n", P);
+  src += fmt::format("extern \"C\" int {}_invoke_arena(uint8_t* {}, const void* const* inputs, void* const* outputs) {{\n",
+                     P, A);
   src += "  (void)inputs;\n  (void)outputs;\n";
-  src += fmt::format("  return {}_run({});\n}}\n", P, fmt::join(call_args, ", "));
+  src += fmt::format("  return {}_run_arena({}{});\n}}\n\n", P, A, with_comma(fmt::format("{}", fmt::join(call_args, ", "))));
+
+  // The static arena and the calls that use it, unless the firmware brings its own.
+  std::vector<std::string> io_names;
+  for (ir::TensorId id : g.inputs) io_names.push_back(tensor_ref(s, id));
+  for (ir::TensorId id : api_outputs(g)) io_names.push_back(tensor_ref(s, id));
+  src += fmt::format("#ifndef {}_EXTERNAL_ARENA\n", U);
+  src += fmt::format("#ifdef {0}_ARENA_SECTION\n#define {0}_ARENA_PLACE __attribute__((section({0}_ARENA_SECTION)))\n"
+                     "#else\n#define {0}_ARENA_PLACE\n#endif\n",
+                     U);
+  src += "namespace {\n";
+  src += fmt::format("// Every intermediate tensor and kernel scratch, placed by the memory planner.\n"
+                     "alignas({0}_ARENA_ALIGN) uint8_t g_arena[{1}] {0}_ARENA_PLACE;\n",
+                     U, std::max<int64_t>(1, g.arena_bytes));
+  src += "}  // namespace\n\n";
+  src += fmt::format("extern \"C\" int {}_run({}) {{\n  return {}_run_arena(g_arena{});\n}}\n\n", P, io_params(g, s), P,
+                     with_comma(fmt::format("{}", fmt::join(io_names, ", "))));
+  src += fmt::format("extern \"C\" int {0}_invoke(const void* const* inputs, void* const* outputs) {{\n"
+                     "  return {0}_invoke_arena(g_arena, inputs, outputs);\n}}\n",
+                     P);
+  src += fmt::format("#endif  // {}_EXTERNAL_ARENA\n", U);
   return src;
 }
 

@@ -10,6 +10,9 @@ Symbols make_symbols(const ir::Graph& g, const std::string& prefix) {
   s.tensor.resize(g.tensors.size());
   NameTable local;  // names inside SYMBOL_run
   NameTable global;  // names with external linkage
+  // Taken first, so no tensor can shadow the arena parameter or the static arena.
+  s.arena = local.unique("", "arena");
+  local.unique("", "g_arena");
   for (ir::TensorId id : g.inputs) s.tensor[static_cast<size_t>(id)] = local.unique("", g.tensor(id).name);
   for (ir::TensorId id : g.outputs)
     if (s.tensor[static_cast<size_t>(id)].empty()) s.tensor[static_cast<size_t>(id)] = local.unique("", g.tensor(id).name);

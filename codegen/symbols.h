@@ -12,6 +12,7 @@ struct Symbols {
   std::string prefix;                      // the model's symbol, e.g. "kws"
   std::vector<std::string> tensor;         // per tensor: local pointer, argument or weight array
   std::vector<std::string> node_params;    // per node: its parameter struct
+  std::string arena;                       // SYMBOL_run_arena's arena parameter
 };
 
 Symbols make_symbols(const ir::Graph& g, const std::string& prefix);
