@@ -12,6 +12,7 @@ namespace mote::codegen {
 struct Options {
   std::string symbol;      // C prefix of every exported name
   std::string model_file;  // for the banner comment (file name only, for determinism)
+  std::string options;     // the compile options that shape the code, for the banner
   target::Target target;
 };
 

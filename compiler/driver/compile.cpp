@@ -67,6 +67,24 @@ ir::Graph load_graph(const std::string& model_path, const std::map<std::string, 
   return frontend::lower_to_ir(m, model_path);
 }
 
+std::string describe_options(const CompileOptions& o) {
+  std::vector<std::string> parts = {"--target " + o.target.name,
+                                    std::string("--optimize ") + (o.preference == ops::Preference::kSize ? "size" : "speed")};
+  if (o.planner != "greedy") parts.push_back("--planner " + o.planner);
+  for (const auto& [name, dims] : o.input_shapes)
+    parts.push_back(fmt::format("--input-shape {}={}", name, fmt::join(dims, "x")));
+  for (const auto& bound : o.bound_input_files) parts.push_back("--bind-input " + bound.first);
+  if (o.quantize) {
+    parts.push_back("--quantize int8");
+    for (const std::string& n : o.quantize->keep_float) parts.push_back("--keep-float " + n);
+    for (const std::string& n : o.quantize->int16) parts.push_back("--int16 " + n);
+  }
+  if (o.io_int8) parts.push_back("--io int8");
+  if (o.max_folded_bytes != passes::default_max_folded_bytes())
+    parts.push_back(fmt::format("--max-folded-bytes {}", o.max_folded_bytes));
+  return fmt::format("{}", fmt::join(parts, " "));
+}
+
 CompileResult compile(const CompileOptions& opts) {
   const std::string symbol = opts.symbol.empty() ? default_symbol(opts.model_path) : opts.symbol;
   if (symbol != codegen::c_identifier(symbol))  // before the model is read: a bad flag is the first thing to say
@@ -99,6 +117,7 @@ CompileResult compile_graph(ir::Graph g, const CompileOptions& opts) {
   co.symbol = r.symbol;
   co.model_file = fs::path(opts.model_path).filename().string();
   co.target = opts.target;
+  co.options = describe_options(opts);
   r.files = codegen::generate(r.graph, co);
   r.macs = ops::total_macs(r.graph);
 

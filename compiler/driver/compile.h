@@ -51,6 +51,10 @@ struct CompileResult {
   int64_t macs = 0;
 };
 
+// The options that shape the generated code, as `mote compile` flags (for the
+// files' banner; no paths, so the same command gives the same text anywhere).
+std::string describe_options(const CompileOptions& o);
+
 // A C identifier from a model file name: "models/kws-dscnn.onnx" -> "kws_dscnn".
 std::string default_symbol(const std::string& model_path);
 
