@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <iostream>
 
 #include "compiler/cli/suggest.h"
@@ -17,6 +18,7 @@
 #include "compiler/driver/compile.h"
 #include "compiler/driver/footprint.h"
 #include "compiler/driver/inspect.h"
+#include "compiler/driver/json_report.h"
 #include "compiler/driver/verify.h"
 #include "compiler/ops/registry.h"
 #include "compiler/target/target.h"
@@ -136,6 +138,7 @@ void apply_quantize(mote::driver::CompileOptions& o, const QuantArgs& q) {
 
 struct BudgetArgs {
   std::string ram, flash, reserve_ram, reserve_flash, toolchain = "gcc";
+  bool json = false;
   std::map<std::string, std::string> bound;  // --bind-input NAME=FILE
 };
 
@@ -157,9 +160,12 @@ int run_compile(const Common& c, const std::string& outdir, const std::string& n
   // For an MCU, measure the code built for its core and check the budget before
   // anything is written into OUTDIR.
   std::string footprint;
+  std::optional<mote::driver::FitCheck> fit_check;
   if (!t.host || mote::driver::has_budget(budget)) {
-    const mote::driver::FitCheck fit = mote::driver::check_fits(r, t, budget, ba.toolchain, o.model_path);
-    if (!fit.fits) throw Refusal(fit.message);
+    fit_check = mote::driver::check_fits(r, t, budget, ba.toolchain, o.model_path);
+    const mote::driver::FitCheck& fit = *fit_check;
+    if (!fit.fits)
+      throw mote::driver::BudgetRefusal(fit.message, mote::driver::budget_json(fit, t.host ? "the given budget" : t.name));
     const mote::driver::Footprint& fp = fit.footprint;
     footprint = mote::driver::footprint_summary(fp);
     if (mote::driver::has_budget(budget))
@@ -168,6 +174,10 @@ int run_compile(const Common& c, const std::string& outdir, const std::string& n
                                fp.flash(), budget.reserve_flash, budget.flash);
   }
   const std::vector<std::string> files = mote::driver::write_outputs(r, outdir);
+  if (ba.json) {
+    fmt::print("{}\n", mote::driver::compile_json(r, o.model_path, files, fit_check ? &*fit_check : nullptr, t.name));
+    return 0;
+  }
   fmt::print("mote: compiled {} ({} nodes)\n", o.model_path, r.graph.nodes.size());
   for (const std::string& f : files) fmt::print("  wrote {}\n", f);
   fmt::print("  arena:   {} bytes (planner '{}'; one buffer per tensor would need {}, ideal lower bound {})\n",
@@ -229,6 +239,7 @@ int main(int argc, char** argv) {
   compile->add_option("--reserve-ram", ba.reserve_ram, "RAM the rest of the firmware needs");
   compile->add_option("--reserve-flash", ba.reserve_flash, "flash the rest of the firmware needs");
   compile->add_option("--toolchain", ba.toolchain, "toolchain for measuring: gcc or clang")->capture_default_str();
+  compile->add_flag("--json", ba.json, "print one JSON object (docs/json.md)");
   QuantArgs cq;
   add_quantize(compile, cq);
 
@@ -277,6 +288,7 @@ int main(int argc, char** argv) {
                      "with --quantize or --min-snr: the least top-1 agreement (0..1) of class outputs ([1, C] or [C])")
       ->capture_default_str()
       ->check(number_in(0, 1));
+  verify->add_flag("--json", vo.json, "print one JSON object (docs/json.md); the report goes to stderr");
   verify->add_flag("--per-layer", vo.per_layer,
                    "with --quantize int8 (host only): each tensor's int8-vs-float SNR, max error and scale; the worst layer");
 
@@ -301,12 +313,17 @@ int main(int argc, char** argv) {
   CLI::App* inspect = app.add_subcommand("inspect", "inputs, outputs, ops, parameters, MACs and unsupported nodes");
   inspect->add_option("model", ic.model, "ONNX model file (or a folder holding model.onnx)")->required();
   inspect->add_option("--input-shape", ic.input_shapes, "fix an input's shape, NAME=1x3x32x32 (repeatable)");
+  bool inspect_json = false;
+  inspect->add_flag("--json", inspect_json, "print one JSON object (docs/json.md)");
 
   CLI::App* targets_cmd = app.add_subcommand("targets", "list the targets: cores, QEMU boards and MCU parts with their budgets");
 
-  bool all_onnx = false;
+  bool targets_json = false;
+  targets_cmd->add_flag("--json", targets_json, "print one JSON object (docs/json.md)");
+  bool all_onnx = false, ops_json = false;
   CLI::App* ops_cmd = app.add_subcommand("ops", "list the ONNX operators Mote implements, one per line");
   ops_cmd->add_flag("--all-onnx", all_onnx, "every default-domain ONNX operator, with 'yes' or 'no'");
+  ops_cmd->add_flag("--json", ops_json, "print one JSON object (docs/json.md)");
 
   try {
     app.parse(argc, argv);
@@ -324,6 +341,20 @@ int main(int argc, char** argv) {
     return mote::support::kExitRefused;
   }
 
+  // --json: a refusal is a JSON object on stdout too, so a CI job always has one to read.
+  const std::vector<std::pair<CLI::App*, const bool*>> json_flags = {
+      {compile, &ba.json},     {verify, &vo.json},           {bench_cmd, &bo.json}, {calibrate_cmd, &cal_json},
+      {inspect, &inspect_json}, {targets_cmd, &targets_json}, {ops_cmd, &ops_json}};
+  auto json_wanted = [&] {
+    for (const auto& [cmd, flag] : json_flags)
+      if (cmd->parsed() && *flag) return true;
+    return false;
+  };
+  auto json_command = [&] {
+    for (const auto& [cmd, flag] : json_flags)
+      if (cmd->parsed()) return cmd->get_name();
+    return std::string("mote");
+  };
   try {
     if (compile->parsed()) {
       for (const std::string& b : bind_specs) {
@@ -352,10 +383,19 @@ int main(int argc, char** argv) {
       if (vo.data_dir.empty()) vo.data_dir = ".";
       vo.build.sanitize = !no_sanitize;
       vo.snr_bar = min_snr->count() > 0;
+      if (vo.per_layer && vo.json) throw Refusal("--per-layer has no --json form yet: drop one of them");
       if (vo.per_layer && !vo.compile.target.host)  // before calibrating
         throw Refusal(fmt::format("--per-layer runs on the host only, not on '{}': drop --target", vo.compile.target.name));
       apply_quantize(vo.compile, vq);
       return mote::driver::verify(vo);
+    }
+    if (targets_cmd->parsed() && targets_json) {
+      fmt::print("{}\n", mote::driver::targets_json());
+      return 0;
+    }
+    if (ops_cmd->parsed() && ops_json) {
+      fmt::print("{}\n", mote::driver::ops_json(all_onnx));
+      return 0;
     }
     if (targets_cmd->parsed()) {
       fmt::print("{:<22} {:<11} {:>4} {:>4} {:>10} {:>10}  {}\n", "target", "core", "FPU", "DSP", "RAM", "flash", "description");
@@ -376,14 +416,23 @@ int main(int argc, char** argv) {
         fmt::print("{}\t{}\n", op, mote::ops::find_op(op) ? "yes" : "no");
       return 0;
     }
-    if (inspect->parsed()) return mote::driver::inspect(model_file(ic.model), mote::driver::parse_input_shapes(ic.input_shapes));
+    if (inspect->parsed())
+      return mote::driver::inspect(model_file(ic.model), mote::driver::parse_input_shapes(ic.input_shapes), inspect_json);
   } catch (const mote::support::Error& e) {
     // A refusal is one line, whatever the model's names hold; other errors keep
     // their build logs as they are.
     const bool refused = e.code() == mote::support::kExitRefused;
-    std::cerr << "mote: error: " << (refused ? mote::support::one_line(e.what()) : std::string(e.what())) << "\n";
+    const std::string message = refused ? mote::support::one_line(e.what()) : std::string(e.what());
+    if (json_wanted()) {
+      std::string j = mote::driver::error_json(json_command(), message, e.code());
+      if (const auto* b = dynamic_cast<const mote::driver::BudgetRefusal*>(&e))  // needed and available bytes
+        j = j.substr(0, j.size() - 1) + ",\"budget\":" + b->budget_json + "}";
+      fmt::print("{}\n", j);
+    }
+    std::cerr << "mote: error: " << message << "\n";
     return e.code();
   } catch (const std::exception& e) {
+    if (json_wanted()) fmt::print("{}\n", mote::driver::error_json(json_command(), e.what(), mote::support::kExitInternal));
     std::cerr << "mote: internal error: " << e.what() << "\n";
     return mote::support::kExitInternal;
   }

@@ -7,6 +7,7 @@
 #include "compiler/driver/cortex_m_build.h"
 #include "compiler/driver/footprint.h"
 #include "compiler/driver/io_quant.h"
+#include "compiler/driver/json_report.h"
 #include "compiler/driver/layer_cost.h"
 #include "compiler/driver/test_data.h"
 #include "compiler/support/error.h"
@@ -32,12 +33,7 @@ int bench(const BenchOptions& opts) {
   if (has_budget(budget)) {
     const FitCheck fit = check_fits(r, t, budget, opts.toolchain, co.model_path);
     if (opts.json) budget_json_field = ", \"budget\": " + budget_json(fit, t.name);
-    if (!fit.fits) {
-      if (opts.json)
-        fmt::print("{{\"model\": {}, \"target\": \"{}\", \"error\": {}{}}}\n", json_string(g.name), t.name,
-                   json_string(fit.message), budget_json_field);
-      throw support::Refusal(fit.message);
-    }
+    if (!fit.fits) throw BudgetRefusal(fit.message, budget_json(fit, t.name));
   }
 
   support::TempDir tmp("bench");
@@ -111,12 +107,12 @@ int bench(const BenchOptions& opts) {
       layers_json = fmt::format(", \"layers\": [{}]", fmt::join(items, ", "));
     }
     fmt::print(
-        "{{\"model\": \"{}\", \"target\": \"{}\", \"core\": \"{}\", \"toolchain\": \"{}\", \"qemu_machine\": \"{}\", "
+        "{{\"command\": \"bench\", \"model\": {}, \"target\": \"{}\", \"core\": \"{}\", \"toolchain\": \"{}\", \"qemu_machine\": \"{}\", "
         "\"instructions\": {}, \"macs\": {}, \"macs_per_instruction\": {:.4f}, "
         "\"flash_bytes\": {}, \"flash_code_bytes\": {}, \"flash_weights_bytes\": {}, "
         "\"ram_bytes\": {}, \"ram_arena_bytes\": {}, \"ram_other_static_bytes\": {}, \"peak_stack_bytes\": {}, "
         "\"image_text_bytes\": {}, \"image_data_bytes\": {}, \"image_bss_bytes\": {}{}{}}}\n",
-        g.name, t.name, t.core.name, opts.toolchain, t.core.qemu_machine, q.instructions, r.macs, macs_per_insn,
+        json_quote(g.name), t.name, t.core.name, opts.toolchain, t.core.qemu_machine, q.instructions, r.macs, macs_per_insn,
         fp.flash(), fp.model.flash(), fp.weights.flash(), fp.ram(), g.arena_bytes, fp.static_ram() - g.arena_bytes,
         q.stack_bytes, image.code + image.rodata, image.data, image.bss, budget_json_field, layers_json);
     return support::kExitOk;

@@ -1,5 +1,7 @@
 #include "compiler/driver/calibrate.h"
 
+#include "compiler/driver/json_report.h"
+
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
@@ -123,11 +125,11 @@ int calibrate_command(const CalibrateOptions& opts, bool json) {
     for (const TensorStats& s : cal.tensors) {
       const quant::AffineInt8 a = quant::affine_int8(s.range);
       items.push_back(fmt::format(
-          "    {{\"tensor\": \"{}\", \"node\": \"{}\", \"op\": \"{}\", \"min\": {:.9g}, \"max\": {:.9g}, \"lo\": {:.9g}, "
+          "    {{\"tensor\": {}, \"node\": {}, \"op\": {}, \"min\": {:.9g}, \"max\": {:.9g}, \"lo\": {:.9g}, "
           "\"hi\": {:.9g}, \"scale\": {:.9g}, \"zero_point\": {}}}",
-          s.name, s.producer, s.op, s.observed.min(), s.observed.max(), s.range.lo, s.range.hi, a.scale, a.zero_point));
+          json_quote(s.name), json_quote(s.producer), json_quote(s.op), s.observed.min(), s.observed.max(), s.range.lo, s.range.hi, a.scale, a.zero_point));
     }
-    fmt::print("{{\n  \"model\": \"{}\",\n  \"method\": \"{}\",\n  \"inputs\": {},\n  \"tensors\": [\n{}\n  ]\n}}\n", cal.model,
+    fmt::print("{{\n  \"command\": \"calibrate\",\n  \"model\": {},\n  \"method\": \"{}\",\n  \"inputs\": {},\n  \"tensors\": [\n{}\n  ]\n}}\n", json_quote(cal.model),
                method, cal.inputs_used, fmt::join(items, ",\n"));
     return support::kExitOk;
   }

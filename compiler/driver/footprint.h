@@ -7,6 +7,7 @@
 
 #include "compiler/driver/compile.h"
 #include "compiler/driver/object_sizes.h"
+#include "compiler/support/error.h"
 #include "compiler/target/target.h"
 
 namespace mote::driver {
@@ -51,6 +52,12 @@ struct FitCheck {
 };
 FitCheck check_fits(const CompileResult& r, const target::Target& t, const Budget& b, const std::string& toolchain,
                     const std::string& model_path);
+
+// A model that does not fit, with the check as JSON for the commands' --json.
+struct BudgetRefusal : support::Refusal {
+  BudgetRefusal(const std::string& message, std::string json) : support::Refusal(message), budget_json(std::move(json)) {}
+  std::string budget_json;
+};
 
 // {"target": ..., "fits": ..., "ram_needed_bytes": ..., "ram_available_bytes": ..., "flash_...": ...}
 std::string budget_json(const FitCheck& c, const std::string& target_name);

@@ -1,6 +1,8 @@
 #include "compiler/driver/inspect.h"
 
 #include <fmt/format.h>
+#include <llvm/Support/JSON.h>
+#include <llvm/Support/raw_ostream.h>
 
 #include "compiler/driver/compile.h"
 #include "compiler/ops/registry.h"
@@ -11,7 +13,57 @@
 
 namespace mote::driver {
 
-int inspect(const std::string& model_path, const std::map<std::string, std::vector<int64_t>>& input_shapes) {
+namespace {
+
+std::string inspect_json(const ir::Graph& g, const std::string& model_path, size_t in_file,
+                         const std::map<std::string, int>& op_counts, int64_t params, int64_t bytes,
+                         const std::vector<passes::NodeProblem>& problems,
+                         const std::map<std::string, std::vector<frontend::InputDim>>& symbolic) {
+  namespace json = llvm::json;
+  auto tensors = [&](const std::vector<ir::TensorId>& ids) {
+    json::Array list;
+    for (ir::TensorId id : ids) {
+      const ir::Tensor& t = g.tensor(id);
+      json::Array dims;
+      const auto sym = symbolic.find(t.name);
+      if (sym != symbolic.end()) {
+        for (const frontend::InputDim& d : sym->second) dims.push_back(d.value >= 0 ? json::Value(d.value) : json::Value(json::fixUTF8(d.text)));
+      } else if (t.shape_known) {
+        for (int64_t d : t.shape) dims.push_back(d);
+      }
+      list.push_back(json::Object{{"name", json::fixUTF8(t.name)},
+                                  {"dtype", ir::dtype_name(t.dtype)},
+                                  {"shape", t.shape_known || sym != symbolic.end() ? json::Value(std::move(dims)) : json::Value(nullptr)},
+                                  {"symbolic", sym != symbolic.end()}});
+    }
+    return list;
+  };
+  json::Object ops;
+  for (const auto& [op, count] : op_counts) ops[json::fixUTF8(op)] = count;
+  json::Array unsupported;
+  for (const passes::NodeProblem& p : problems)
+    unsupported.push_back(json::Object{{"node", json::fixUTF8(p.node)}, {"op", json::fixUTF8(p.op)}, {"reason", json::fixUTF8(p.reason)}});
+  json::Object o{{"command", "inspect"},
+                 {"model", json::fixUTF8(model_path)},
+                 {"nodes", static_cast<int64_t>(in_file)},
+                 {"unused_nodes", static_cast<int64_t>(in_file - g.nodes.size())},
+                 {"inputs", tensors(g.inputs)},
+                 {"outputs", tensors(g.outputs)},
+                 {"ops", std::move(ops)},
+                 {"parameters", params},
+                 {"parameter_bytes", bytes},
+                 {"macs", problems.empty() ? json::Value(ops::total_macs(g)) : json::Value(nullptr)},
+                 {"compilable", problems.empty()},
+                 {"unsupported_nodes", std::move(unsupported)}};
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << json::Value(std::move(o));
+  return os.str();
+}
+
+}  // namespace
+
+int inspect(const std::string& model_path, const std::map<std::string, std::vector<int64_t>>& input_shapes, bool json) {
   // A symbolic dimension is described, not refused: the counts below take it as 1
   // (a batch of one, as on an MCU), and compile is told how to fix it.
   std::map<std::string, std::vector<int64_t>> shapes = input_shapes;
@@ -28,6 +80,20 @@ int inspect(const std::string& model_path, const std::map<std::string, std::vect
   const size_t in_file = g.nodes.size();
   passes::eliminate_dead_code(g);
   const std::vector<passes::NodeProblem> problems = passes::resolve_collecting(g);
+
+  int64_t params = 0, bytes = 0;
+  std::vector<bool> seen(g.tensors.size(), false);
+  for (const ir::Node& n : g.nodes)
+    for (ir::TensorId t : n.inputs)
+      if (t != ir::kNoTensor && g.tensor(t).is_constant() && !seen[static_cast<size_t>(t)]) {
+        seen[static_cast<size_t>(t)] = true;
+        params += g.tensor(t).elements();
+        bytes += g.tensor(t).bytes();
+      }
+  if (json) {
+    fmt::print("{}\n", inspect_json(g, model_path, in_file, op_counts, params, bytes, problems, symbolic));
+    return problems.empty() ? support::kExitOk : support::kExitRefused;
+  }
 
   // The histogram is of the file's nodes, so the count is too.
   if (in_file == g.nodes.size())
@@ -59,15 +125,6 @@ int inspect(const std::string& model_path, const std::map<std::string, std::vect
   fmt::print("operators (as in the file):\n");
   for (const auto& [op, count] : op_counts)
     fmt::print("  {:<24} {:>5}{}\n", op, count, ops::find_op(op) ? "" : "  (not supported)");
-  int64_t params = 0, bytes = 0;
-  std::vector<bool> seen(g.tensors.size(), false);
-  for (const ir::Node& n : g.nodes)
-    for (ir::TensorId t : n.inputs)
-      if (t != ir::kNoTensor && g.tensor(t).is_constant() && !seen[static_cast<size_t>(t)]) {
-        seen[static_cast<size_t>(t)] = true;
-        params += g.tensor(t).elements();
-        bytes += g.tensor(t).bytes();
-      }
   fmt::print("parameters: {} ({} bytes)\n", params, bytes);
   if (problems.empty()) {
     fmt::print("MACs per inference: {}\n", ops::total_macs(g));

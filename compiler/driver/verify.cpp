@@ -9,6 +9,8 @@
 #include <functional>
 
 #include <fmt/format.h>
+#include <llvm/Support/JSON.h>
+#include <llvm/Support/raw_ostream.h>
 
 #include "compiler/driver/cortex_m_build.h"
 #include "compiler/driver/io_quant.h"
@@ -66,16 +68,29 @@ size_t argmax(const std::vector<double>& v) {
   return static_cast<size_t>(std::max_element(v.begin(), v.end()) - v.begin());
 }
 
+// One data set's outcome, for --json.
+struct SetRecord {
+  std::string name;
+  bool ok = false;
+  int64_t instructions = -1, peak_stack_bytes = -1;  // -1: not measured (host)
+};
+
 struct Totals {
   int passed = 0, sets = 0;
   double worst_abs = 0, worst_rel = 0;
   std::string model;
   std::vector<Accuracy> accuracy;  // quantized builds, one per output
+  std::vector<SetRecord> records;
+  std::string failure;  // why nothing ran (the code did not build)
 };
+
+// The human report goes to stderr when stdout is for JSON.
+std::FILE* report_stream(const VerifyOptions& opts) { return opts.json ? stderr : stdout; }
 
 // Compiles once with `co` and verifies every data set of `sets` against that build.
 // Returns false when the code does not build (reported already).
 bool verify_group(const VerifyOptions& opts, const std::vector<DataSet>& sets, CompileOptions co, Totals& totals) {
+  std::FILE* const out = report_stream(opts);
   co.symbol = "model";
   const CompileResult r = compile(co);
   totals.model = r.graph.name;
@@ -84,7 +99,7 @@ bool verify_group(const VerifyOptions& opts, const std::vector<DataSet>& sets, C
   const Budget budget = target_budget(co.target);
   if (has_budget(budget)) {
     const FitCheck fit = check_fits(r, co.target, budget, opts.toolchain, co.model_path);
-    if (!fit.fits) throw support::Refusal(fit.message);
+    if (!fit.fits) throw BudgetRefusal(fit.message, budget_json(fit, co.target.name));
   }
 
   // Read and check all data before building, so bad data is a refusal, not a failure.
@@ -136,10 +151,11 @@ bool verify_group(const VerifyOptions& opts, const std::vector<DataSet>& sets, C
     run_set = [&, elf = b.elf](const std::string& dir) { return run_qemu(target, elf, dir, opts.run_timeout_seconds); };
   }
   if (!built) {
-    fmt::print("verify: {}: FAIL: the generated code does not build for {}:\n{}\n", g.name, target.name, build_log);
+    fmt::print(out, "verify: {}: FAIL: the generated code does not build for {}:\n{}\n", g.name, target.name, build_log);
+    totals.failure = fmt::format("the generated code does not build for {}", target.name);
     return false;
   }
-  if (opts.keep) fmt::print("verify: build folder kept at {}\n", tmp.path());
+  if (opts.keep) fmt::print(out, "verify: build folder kept at {}\n", tmp.path());
 
   int& passed = totals.passed;
   double& worst_abs = totals.worst_abs;
@@ -155,13 +171,19 @@ bool verify_group(const VerifyOptions& opts, const std::vector<DataSet>& sets, C
     const QemuRun q = run_set(dir);
     const support::ProcessResult& p = q.process;
     const std::string set_name = fs::path(sets[s].dir).filename().string();
+    totals.records.push_back({set_name, false, -1, -1});
+    SetRecord& record = totals.records.back();
     if (!p.exited || p.exit_code != 0) {
-      fmt::print("  {}: FAIL: the generated code crashed on {} ({})\n{}\n", set_name, target.name,
+      fmt::print(out, "  {}: FAIL: the generated code crashed on {} ({})\n{}\n", set_name, target.name,
                  support::describe(p, opts.run_timeout_seconds), p.output);
       continue;
     }
+    if (q.measured) {
+      record.instructions = static_cast<int64_t>(q.instructions);
+      record.peak_stack_bytes = static_cast<int64_t>(q.stack_bytes);
+    }
     if (q.measured)
-      fmt::print("  {}: {}: {} instructions, peak stack {} bytes\n", set_name, target.name, q.instructions,
+      fmt::print(out, "  {}: {}: {} instructions, peak stack {} bytes\n", set_name, target.name, q.instructions,
                  q.stack_bytes);
     bool set_ok = true;
     if (accuracy_mode(opts)) {
@@ -172,7 +194,7 @@ bool verify_group(const VerifyOptions& opts, const std::vector<DataSet>& sets, C
         const ir::Tensor& model_out = g.tensor(g.outputs[i]);
         const std::vector<uint8_t> bytes = read_bytes((fs::path(dir) / fmt::format("out_{}.bin", i)).string());
         if (static_cast<int64_t>(bytes.size()) != model_out.bytes()) {
-          fmt::print("  {}: output {}: FAIL: got {} bytes, expected {}\n", set_name, i, bytes.size(), model_out.bytes());
+          fmt::print(out, "  {}: output {}: FAIL: got {} bytes, expected {}\n", set_name, i, bytes.size(), model_out.bytes());
           set_ok = false;
           continue;
         }
@@ -201,10 +223,11 @@ bool verify_group(const VerifyOptions& opts, const std::vector<DataSet>& sets, C
           ++a.top1_sets;
           top1 = fmt::format(", top-1 {} (expected {})", go, gw);
         }
-        fmt::print("  {}: output {} '{}': SNR {:.1f} dB, max abs err {:.3g}{}\n", set_name, i, a.name,
+        fmt::print(out, "  {}: output {} '{}': SNR {:.1f} dB, max abs err {:.3g}{}\n", set_name, i, a.name,
                    snr_db(sig, noise), max_abs, top1);
       }
       passed += set_ok;
+      record.ok = set_ok;
       continue;
     }
     for (size_t i = 0; i < outputs[s].size(); ++i) {
@@ -212,14 +235,67 @@ bool verify_group(const VerifyOptions& opts, const std::vector<DataSet>& sets, C
           compare(outputs[s][i], read_bytes((fs::path(dir) / fmt::format("out_{}.bin", i)).string()), opts.tolerance);
       worst_abs = std::max(worst_abs, c.max_abs);
       worst_rel = std::max(worst_rel, c.max_rel);
-      fmt::print("  {}: output {} '{}': max abs err {:.3g}, max rel err {:.3g}{}\n", set_name, i,
+      fmt::print(out, "  {}: output {} '{}': max abs err {:.3g}, max rel err {:.3g}{}\n", set_name, i,
                  g.tensor(g.outputs[i]).name, c.max_abs, c.max_rel,
                  c.ok ? "" : fmt::format(" FAIL ({} mismatches; first {})", c.mismatches, c.first_mismatch));
       set_ok = set_ok && c.ok;
     }
     passed += set_ok;
+    record.ok = set_ok;
   }
   return true;
+}
+
+// verify --json (docs/json.md). SNR is null when the output is exact (no noise).
+std::string verify_json(const VerifyOptions& opts, const Totals& totals, bool ok, const std::vector<bool>& output_oks) {
+  namespace json = llvm::json;
+  auto finite = [](double v) { return std::isfinite(v) ? json::Value(v) : json::Value(nullptr); };
+  json::Array records;
+  for (const SetRecord& r : totals.records) {
+    json::Object o{{"name", json::fixUTF8(r.name)}, {"ok", r.ok}};
+    if (r.instructions >= 0) {
+      o["instructions"] = r.instructions;
+      o["peak_stack_bytes"] = r.peak_stack_bytes;
+    }
+    records.push_back(std::move(o));
+  }
+  json::Object o{{"command", "verify"},
+                 {"model", json::fixUTF8(opts.compile.model_path)},
+                 {"target", opts.compile.target.name},
+                 {"result", ok ? "PASS" : "FAIL"},
+                 {"passed_sets", totals.passed},
+                 {"sets", totals.sets},
+                 {"data_sets", std::move(records)}};
+  if (!totals.failure.empty()) o["error"] = totals.failure;
+  if (accuracy_mode(opts)) {
+    o["mode"] = "accuracy";
+    json::Array outs;
+    for (size_t i = 0; i < totals.accuracy.size(); ++i) {
+      const Accuracy& a = totals.accuracy[i];
+      json::Object oo{{"name", json::fixUTF8(a.name)},
+                      {"snr_db", finite(snr_db(a.signal, a.noise))},
+                      {"min_snr_db", opts.min_snr_db},
+                      {"ok", i < output_oks.size() && output_oks[i]}};
+      if (a.classes && a.top1_sets > 0) {
+        oo["top1_agree"] = a.top1_agree;
+        oo["top1_sets"] = a.top1_sets;
+        oo["top1"] = static_cast<double>(a.top1_agree) / a.top1_sets;
+        oo["min_top1"] = opts.min_top1;
+      }
+      outs.push_back(std::move(oo));
+    }
+    o["outputs"] = std::move(outs);
+  } else {
+    o["mode"] = "tolerance";
+    o["max_abs_err"] = finite(totals.worst_abs);
+    o["max_rel_err"] = finite(totals.worst_rel);
+    o["atol"] = opts.tolerance.atol;
+    o["rtol"] = opts.tolerance.rtol;
+  }
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << json::Value(std::move(o));
+  return os.str();
 }
 
 }  // namespace
@@ -234,9 +310,14 @@ int verify(const VerifyOptions& opts) {
     return std::max(code, layer_report(opts));
   }
   const std::vector<DataSet> sets = find_data_sets(opts.data_dir);
+  std::FILE* const out = report_stream(opts);
   Totals totals;
+  auto build_failed = [&] {
+    if (opts.json) fmt::print("{}\n", verify_json(opts, totals, false, {}));
+    return support::kExitVerifyFailed;
+  };
   if (opts.bind_inputs.empty()) {
-    if (!verify_group(opts, sets, opts.compile, totals)) return support::kExitVerifyFailed;
+    if (!verify_group(opts, sets, opts.compile, totals)) return build_failed();
   } else {
     // Bound inputs become constants taken from each data set: one build per set.
     const std::vector<std::string> names = frontend::graph_input_names(opts.compile.model_path);
@@ -252,12 +333,13 @@ int verify(const VerifyOptions& opts) {
       for (const std::string& b : opts.bind_inputs)
         if (!co.bound_input_files.count(b))
           throw support::Refusal(fmt::format("--bind-input '{}' is not a graph input with data in {}", b, set.dir));
-      if (!verify_group(opts, {rest}, co, totals)) return support::kExitVerifyFailed;
+      if (!verify_group(opts, {rest}, co, totals)) return build_failed();
     }
   }
   if (accuracy_mode(opts)) {
     bool ok = totals.passed == totals.sets;
     std::vector<std::string> parts;
+    std::vector<bool> output_oks;
     for (const Accuracy& a : totals.accuracy) {
       const double snr = snr_db(a.signal, a.noise);
       bool out_ok = snr >= opts.min_snr_db;
@@ -268,15 +350,18 @@ int verify(const VerifyOptions& opts) {
         part += fmt::format(", top-1 agreement {}/{} = {:.3f} (min {:g})", a.top1_agree, a.top1_sets, frac, opts.min_top1);
       }
       ok = ok && out_ok;
+      output_oks.push_back(out_ok);
       parts.push_back(part);
     }
-    fmt::print("verify: {}: {} on {} ({}{}): {}/{} data sets ran; {}\n", totals.model, ok ? "PASS" : "FAIL",
+    if (opts.json) fmt::print("{}\n", verify_json(opts, totals, ok, output_oks));
+    fmt::print(out, "verify: {}: {} on {} ({}{}): {}/{} data sets ran; {}\n", totals.model, ok ? "PASS" : "FAIL",
                opts.compile.target.name, opts.compile.quantize ? "int8" : "SNR",
                opts.compile.io_int8 ? ", int8 C API" : "", totals.passed, totals.sets, fmt::join(parts, "; "));
     return ok ? support::kExitOk : support::kExitVerifyFailed;
   }
   const bool ok = totals.passed == totals.sets;
-  fmt::print("verify: {}: {} on {}: {}/{} data sets (max abs err {:.3g}, max rel err {:.3g}, atol {:g}, rtol {:g}){}\n",
+  if (opts.json) fmt::print("{}\n", verify_json(opts, totals, ok, {}));
+  fmt::print(out, "verify: {}: {} on {}: {}/{} data sets (max abs err {:.3g}, max rel err {:.3g}, atol {:g}, rtol {:g}){}\n",
              totals.model, ok ? "PASS" : "FAIL", opts.compile.target.name, totals.passed, totals.sets,
              totals.worst_abs, totals.worst_rel, opts.tolerance.atol, opts.tolerance.rtol,
              opts.bind_inputs.empty() ? "" : fmt::format(" with {} bound at compile time", fmt::join(opts.bind_inputs, ", ")));

@@ -32,6 +32,8 @@ struct VerifyOptions {
   int run_timeout_seconds = 120;
   // --per-layer (int8, host): after the verdict, each tensor's int8 error (layer_report.h).
   bool per_layer = false;
+  // --json: one JSON object on stdout (docs/json.md), the report on stderr.
+  bool json = false;
 };
 
 // Prints a report to stdout; returns the exit code (0 pass, 1 mismatch or broken

@@ -1,0 +1,106 @@
+#include "compiler/driver/json_report.h"
+
+#include <llvm/Support/JSON.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include "compiler/ops/registry.h"
+#include "compiler/target/target.h"
+#include "frontend/onnx_loader.h"
+
+namespace mote::driver {
+
+namespace json = llvm::json;
+
+namespace {
+
+json::Value text(const std::string& s) {
+  return json::isUTF8(s) ? json::Value(s) : json::Value(json::fixUTF8(s));
+}
+
+std::string print(const json::Value& v) {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  os << v;
+  os.flush();
+  return out;
+}
+
+json::Value footprint_value(const FitCheck& fit) {
+  const Footprint& fp = fit.footprint;
+  json::Object o{{"core", fp.core},
+                 {"flash_bytes", fp.flash()},
+                 {"flash_code_bytes", fp.model.flash()},
+                 {"flash_weights_bytes", fp.weights.flash()},
+                 {"ram_bytes", fp.ram()},
+                 {"ram_static_bytes", fp.static_ram()},
+                 {"stack_estimate_bytes", fp.stack_estimate}};
+  return json::Value(std::move(o));
+}
+
+}  // namespace
+
+std::string json_quote(const std::string& s) { return print(text(s)); }
+
+std::string compile_json(const CompileResult& r, const std::string& model_path, const std::vector<std::string>& files,
+                         const FitCheck* fit, const std::string& target_name) {
+  json::Array written;
+  for (const std::string& f : files) written.push_back(text(f));
+  json::Object o{{"command", "compile"},
+                 {"model", text(model_path)},
+                 {"symbol", r.symbol},
+                 {"target", text(target_name)},
+                 {"nodes", static_cast<int64_t>(r.graph.nodes.size())},
+                 {"files", std::move(written)},
+                 {"arena_bytes", r.memory.arena_bytes},
+                 {"arena_unshared_bytes", r.memory.unshared_bytes},
+                 {"arena_lower_bound_bytes", r.memory.lower_bound_bytes},
+                 {"planner", r.memory.strategy},
+                 {"weights_bytes", r.weight_bytes},
+                 {"macs", r.macs},
+                 {"footprint", fit ? footprint_value(*fit) : json::Value(nullptr)}};
+  if (fit && has_budget(fit->budget))
+    o["budget"] = json::Object{{"fits", fit->fits},
+                               {"ram_needed_bytes", fit->footprint.ram() + fit->budget.reserve_ram},
+                               {"ram_available_bytes", fit->budget.ram},
+                               {"flash_needed_bytes", fit->footprint.flash() + fit->budget.reserve_flash},
+                               {"flash_available_bytes", fit->budget.flash},
+                               {"ram_reserved_bytes", fit->budget.reserve_ram},
+                               {"flash_reserved_bytes", fit->budget.reserve_flash}};
+  return print(json::Value(std::move(o)));
+}
+
+std::string targets_json() {
+  json::Array list;
+  for (const target::Target& t : target::all_targets()) {
+    json::Object o{{"name", t.name},
+                   {"description", t.description},
+                   {"core", t.supported ? t.core.name : std::string("xtensa")},
+                   {"fpu", t.core.has_fpu},
+                   {"dsp", t.core.has_dsp},
+                   {"mve", t.core.has_mve},
+                   {"qemu_machine", t.core.qemu_machine.empty() ? json::Value(nullptr) : json::Value(t.core.qemu_machine)},
+                   {"ram_bytes", t.ram_bytes ? json::Value(t.ram_bytes) : json::Value(nullptr)},
+                   {"flash_bytes", t.flash_bytes ? json::Value(t.flash_bytes) : json::Value(nullptr)},
+                   {"supported", t.supported}};
+    if (!t.supported) o["why_unsupported"] = t.why_unsupported;
+    list.push_back(std::move(o));
+  }
+  return print(json::Object{{"command", "targets"}, {"targets", std::move(list)}});
+}
+
+std::string ops_json(bool all_onnx) {
+  json::Array list;
+  if (!all_onnx) {
+    for (const ops::OpDef* d : ops::all_ops()) list.push_back(d->op);
+    return print(json::Object{{"command", "ops"}, {"ops", std::move(list)}});
+  }
+  for (const std::string& op : frontend::onnx_operator_names())
+    list.push_back(json::Object{{"op", op}, {"supported", ops::find_op(op) != nullptr}});
+  return print(json::Object{{"command", "ops"}, {"onnx_ops", std::move(list)}});
+}
+
+std::string error_json(const std::string& command, const std::string& message, int exit_code) {
+  return print(json::Object{{"command", command}, {"error", text(message)}, {"exit_code", exit_code}});
+}
+
+}  // namespace mote::driver

@@ -1,0 +1,28 @@
+#pragma once
+// `--json` of the commands whose report is not built inside their own driver
+// file (compile, targets, ops, and refusals of any command): one JSON object each,
+// keys documented in docs/json.md. Only JSON goes to stdout in --json mode.
+#include <string>
+#include <vector>
+
+#include "compiler/driver/compile.h"
+#include "compiler/driver/footprint.h"
+
+namespace mote::driver {
+
+// A model name or message as a JSON string whatever bytes it holds (invalid
+// UTF-8 is replaced, control characters escaped).
+std::string json_quote(const std::string& s);
+
+// mote compile --json: what was written and what it costs.
+std::string compile_json(const CompileResult& r, const std::string& model_path, const std::vector<std::string>& files,
+                         const FitCheck* fit, const std::string& target_name);
+
+// mote targets --json, mote ops --json [--all-onnx].
+std::string targets_json();
+std::string ops_json(bool all_onnx);
+
+// A refusal or failure of `command` in --json mode: {"command", "error", "exit_code"}.
+std::string error_json(const std::string& command, const std::string& message, int exit_code);
+
+}  // namespace mote::driver
