@@ -17,6 +17,7 @@
 #include "compiler/driver/calibrate.h"
 #include "compiler/driver/compile.h"
 #include "compiler/driver/footprint.h"
+#include "compiler/driver/export.h"
 #include "compiler/driver/inspect.h"
 #include "compiler/driver/json_report.h"
 #include "compiler/driver/verify.h"
@@ -310,6 +311,21 @@ int main(int argc, char** argv) {
   calibrate_cmd->add_flag("--json", cal_json, "print one JSON object");
 
   Common ic;
+  Common ec;
+  mote::driver::ExportOptions eo;
+  std::string export_name;
+  bool export_json = false;
+  CLI::App* export_cmd = app.add_subcommand(
+      "export", "compile a model into a library for Arduino, PlatformIO, Zephyr or a CMSIS-Pack (docs/integration.md)");
+  add_common(export_cmd, ec);
+  export_cmd->add_option("--format", eo.format, "arduino, platformio, zephyr or cmsis-pack")->required();
+  export_cmd->add_option("-o,--output", eo.outdir, "the library's folder")->required();
+  export_cmd->add_option("--name", export_name, "C symbol prefix and library name (default: from the file name)");
+  export_cmd->add_option("--lib-version", eo.version, "the library's version in its manifest")->capture_default_str();
+  export_cmd->add_flag("--json", export_json, "print one JSON object (docs/json.md)");
+  QuantArgs eq;
+  add_quantize(export_cmd, eq);
+
   CLI::App* inspect = app.add_subcommand("inspect", "inputs, outputs, ops, parameters, MACs and unsupported nodes");
   inspect->add_option("model", ic.model, "ONNX model file (or a folder holding model.onnx)")->required();
   inspect->add_option("--input-shape", ic.input_shapes, "fix an input's shape, NAME=1x3x32x32 (repeatable)");
@@ -344,7 +360,7 @@ int main(int argc, char** argv) {
   // --json: a refusal is a JSON object on stdout too, so a CI job always has one to read.
   const std::vector<std::pair<CLI::App*, const bool*>> json_flags = {
       {compile, &ba.json},     {verify, &vo.json},           {bench_cmd, &bo.json}, {calibrate_cmd, &cal_json},
-      {inspect, &inspect_json}, {targets_cmd, &targets_json}, {ops_cmd, &ops_json}};
+      {inspect, &inspect_json}, {targets_cmd, &targets_json}, {ops_cmd, &ops_json}, {export_cmd, &export_json}};
   auto json_wanted = [&] {
     for (const auto& [cmd, flag] : json_flags)
       if (cmd->parsed() && *flag) return true;
@@ -388,6 +404,21 @@ int main(int argc, char** argv) {
         throw Refusal(fmt::format("--per-layer runs on the host only, not on '{}': drop --target", vo.compile.target.name));
       apply_quantize(vo.compile, vq);
       return mote::driver::verify(vo);
+    }
+    if (export_cmd->parsed()) {
+      eo.compile = compile_options(ec);
+      eo.compile.symbol = export_name;
+      if (!eo.compile.target.supported)
+        throw Refusal(fmt::format("target '{}' is not supported: {}", eo.compile.target.name, eo.compile.target.why_unsupported));
+      apply_quantize(eo.compile, eq);
+      const std::vector<std::string> files = mote::driver::export_library(eo);
+      if (export_json) {
+        fmt::print("{}\n", mote::driver::export_json(eo, files));
+        return 0;
+      }
+      fmt::print("mote: exported {} as a library for {} in {}\n", eo.compile.model_path, eo.format, eo.outdir);
+      for (const std::string& f : files) fmt::print("  wrote {}\n", f);
+      return 0;
     }
     if (targets_cmd->parsed() && targets_json) {
       fmt::print("{}\n", mote::driver::targets_json());

@@ -69,6 +69,18 @@ std::string compile_json(const CompileResult& r, const std::string& model_path, 
   return print(json::Value(std::move(o)));
 }
 
+std::string export_json(const ExportOptions& o, const std::vector<std::string>& files) {
+  json::Array written;
+  for (const std::string& f : files) written.push_back(text(f));
+  return print(json::Object{{"command", "export"},
+                            {"model", text(o.compile.model_path)},
+                            {"format", o.format},
+                            {"output", text(o.outdir)},
+                            {"version", o.version},
+                            {"target", o.compile.target.name},
+                            {"files", std::move(written)}});
+}
+
 std::string targets_json() {
   json::Array list;
   for (const target::Target& t : target::all_targets()) {

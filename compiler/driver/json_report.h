@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "compiler/driver/compile.h"
+#include "compiler/driver/export.h"
 #include "compiler/driver/footprint.h"
 
 namespace mote::driver {
@@ -17,6 +18,9 @@ std::string json_quote(const std::string& s);
 // mote compile --json: what was written and what it costs.
 std::string compile_json(const CompileResult& r, const std::string& model_path, const std::vector<std::string>& files,
                          const FitCheck* fit, const std::string& target_name);
+
+// mote export --json: the library written.
+std::string export_json(const ExportOptions& o, const std::vector<std::string>& files);
 
 // mote targets --json, mote ops --json [--all-onnx].
 std::string targets_json();

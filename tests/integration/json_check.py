@@ -89,6 +89,10 @@ i = run_json("inspect", "inspect", kws, "--json")
 check(i.get("nodes") == sum(i.get("ops", {}).values()) == 22 and i.get("macs") == 2656780 and i.get("compilable") is True,
       "inspect: kws has 22 nodes, as its histogram, and 2656780 MACs")
 
+with tempfile.TemporaryDirectory() as tmp:
+    x = run_json("export", "export", digits, "--format", "zephyr", "-o", os.path.join(tmp, "lib"), "--json")
+    check("zephyr/module.yml" in x.get("files", []) and x.get("format") == "zephyr", "export: the files of the layout")
+
 t = run_json("targets", "targets", "--json")
 names = {x["name"]: x for x in t.get("targets", [])}
 check(names.get("stm32f446re", {}).get("ram_bytes") == 131072 and names.get("cortex-m55", {}).get("mve") is True,
