@@ -10,6 +10,7 @@ PKGS=(
   llvm-14-dev clang-14 lld-14 libclang-rt-14-dev clang-tidy-14 cppcheck
   gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
   python3
+  chromium fonts-dejavu-core
 )
 
 missing=()

@@ -19,6 +19,7 @@
 #include "compiler/driver/footprint.h"
 #include "compiler/driver/export.h"
 #include "compiler/driver/inspect.h"
+#include "compiler/driver/report.h"
 #include "compiler/driver/json_report.h"
 #include "compiler/driver/verify.h"
 #include "compiler/ops/registry.h"
@@ -326,6 +327,17 @@ int main(int argc, char** argv) {
   QuantArgs eq;
   add_quantize(export_cmd, eq);
 
+  Common rc;
+  mote::driver::ReportOptions ro;
+  CLI::App* report_cmd = app.add_subcommand(
+      "report", "one self-contained HTML page: the memory plan drawn, a per-layer table, the part's budgets");
+  add_common(report_cmd, rc);
+  report_cmd->add_option("-o,--output", ro.output, "the HTML file to write")->required();
+  report_cmd->add_option("--toolchain", ro.toolchain, "for Cortex-M targets: gcc or clang")->capture_default_str();
+  report_cmd->add_flag("--json", ro.json, "also print the page's data as one JSON object (docs/json.md)");
+  QuantArgs rq;
+  add_quantize(report_cmd, rq);
+
   CLI::App* inspect = app.add_subcommand("inspect", "inputs, outputs, ops, parameters, MACs and unsupported nodes");
   inspect->add_option("model", ic.model, "ONNX model file (or a folder holding model.onnx)")->required();
   inspect->add_option("--input-shape", ic.input_shapes, "fix an input's shape, NAME=1x3x32x32 (repeatable)");
@@ -360,7 +372,8 @@ int main(int argc, char** argv) {
   // --json: a refusal is a JSON object on stdout too, so a CI job always has one to read.
   const std::vector<std::pair<CLI::App*, const bool*>> json_flags = {
       {compile, &ba.json},     {verify, &vo.json},           {bench_cmd, &bo.json}, {calibrate_cmd, &cal_json},
-      {inspect, &inspect_json}, {targets_cmd, &targets_json}, {ops_cmd, &ops_json}, {export_cmd, &export_json}};
+      {inspect, &inspect_json}, {targets_cmd, &targets_json}, {ops_cmd, &ops_json}, {export_cmd, &export_json},
+      {report_cmd, &ro.json}};
   auto json_wanted = [&] {
     for (const auto& [cmd, flag] : json_flags)
       if (cmd->parsed() && *flag) return true;
@@ -404,6 +417,12 @@ int main(int argc, char** argv) {
         throw Refusal(fmt::format("--per-layer runs on the host only, not on '{}': drop --target", vo.compile.target.name));
       apply_quantize(vo.compile, vq);
       return mote::driver::verify(vo);
+    }
+    if (report_cmd->parsed()) {
+      ro.compile = compile_options(rc);
+      if (!ro.compile.target.host) mote::driver::require_bench_target(ro.compile.target);  // before calibrating
+      apply_quantize(ro.compile, rq);
+      return mote::driver::report(ro);
     }
     if (export_cmd->parsed()) {
       eo.compile = compile_options(ec);

@@ -18,29 +18,15 @@ namespace mote::driver {
 
 namespace fs = std::filesystem;
 
-int bench(const BenchOptions& opts) {
+BenchRun run_bench(const BenchOptions& opts, const CompileResult& r) {
   const target::Target& t = opts.compile.target;
-  if (t.host || !t.supported)
-    throw support::Refusal(fmt::format("bench needs a Cortex-M target (e.g. --target cortex-m4), not '{}'{}", t.name,
-                                       t.supported ? "" : ": " + t.why_unsupported));
-  CompileOptions co = opts.compile;
-  co.symbol = "model";
-  const CompileResult r = compile(co);
   const ir::Graph& g = r.graph;
-  // A part or board with a budget: the same check as compile's, before anything runs.
-  std::string budget_json_field;
-  const Budget budget = target_budget(t);
-  if (has_budget(budget)) {
-    const FitCheck fit = check_fits(r, t, budget, opts.toolchain, co.model_path);
-    if (opts.json) budget_json_field = ", \"budget\": " + budget_json(fit, t.name);
-    if (!fit.fits) throw BudgetRefusal(fit.message, budget_json(fit, t.name));
-  }
-
+  BenchRun run;
   support::TempDir tmp("bench");
   const CortexMBuild b = build_cortex_m(r, tmp.path(), t, opts.toolchain);
   if (!b.ok) {
-    fmt::print("bench: {}: the generated code does not build for {}:\n{}\n", g.name, t.name, b.log);
-    return support::kExitVerifyFailed;
+    run.failure = fmt::format("bench: {}: the generated code does not build for {}:\n{}", g.name, t.name, b.log);
+    return run;
   }
   // Inputs: the first data set if given, else zeros of the right size.
   std::vector<std::string> input_files;
@@ -61,26 +47,25 @@ int bench(const BenchOptions& opts) {
   }
   const QemuRun q = run_qemu(t, b.elf, tmp.path(), opts.timeout_seconds);
   if (!q.process.exited || q.process.exit_code != 0 || !q.measured) {
-    fmt::print("bench: {}: the generated code failed on {} ({})\n{}\n", g.name, t.name,
-               support::describe(q.process, opts.timeout_seconds), q.process.output);
-    return support::kExitVerifyFailed;
+    run.failure = fmt::format("bench: {}: the generated code failed on {} ({})\n{}", g.name, t.name,
+                              support::describe(q.process, opts.timeout_seconds), q.process.output);
+    return run;
   }
-  Footprint fp;
-  fp.core = t.core.name;
-  fp.model = object_sizes(b.model_object);
-  fp.weights = object_sizes(b.weights_object);
-  fp.stack_estimate = static_cast<int64_t>(q.stack_bytes);
-  const SectionSizes image = object_sizes(b.elf);
-  const double macs_per_insn = q.instructions ? static_cast<double>(r.macs) / static_cast<double>(q.instructions) : 0;
+  run.instructions = q.instructions;
+  run.stack_bytes = q.stack_bytes;
+  run.footprint.core = t.core.name;
+  run.footprint.model = object_sizes(b.model_object);
+  run.footprint.weights = object_sizes(b.weights_object);
+  run.footprint.stack_estimate = static_cast<int64_t>(q.stack_bytes);
+  run.image = object_sizes(b.elf);
 
   // Per layer: the same inputs through a build with the profiling hooks.
-  std::vector<LayerCost> layers;
   if (opts.per_layer) {
     support::TempDir ptmp("bench-layers");
     const CortexMBuild pb = build_cortex_m(r, ptmp.path(), t, opts.toolchain, /*profile=*/true);
     if (!pb.ok) {
-      fmt::print("bench: {}: the profiled build failed for {}:\n{}\n", g.name, t.name, pb.log);
-      return support::kExitVerifyFailed;
+      run.failure = fmt::format("bench: {}: the profiled build failed for {}:\n{}", g.name, t.name, pb.log);
+      return run;
     }
     for (size_t i = 0; i < g.inputs.size(); ++i) {
       const std::string in = fmt::format("in_{}.bin", i);
@@ -88,12 +73,47 @@ int bench(const BenchOptions& opts) {
     }
     const QemuRun pq = run_qemu(t, pb.elf, ptmp.path(), opts.timeout_seconds);
     if (!pq.process.exited || pq.process.exit_code != 0) {
-      fmt::print("bench: {}: the profiled build failed on {} ({})\n{}\n", g.name, t.name,
-                 support::describe(pq.process, opts.timeout_seconds), pq.process.output);
-      return support::kExitVerifyFailed;
+      run.failure = fmt::format("bench: {}: the profiled build failed on {} ({})\n{}", g.name, t.name,
+                                support::describe(pq.process, opts.timeout_seconds), pq.process.output);
+      return run;
     }
-    layers = layer_costs(g, pq.layer_instructions);
+    run.layers = layer_costs(g, pq.layer_instructions);
   }
+  run.ok = true;
+  return run;
+}
+
+void require_bench_target(const target::Target& t) {
+  if (t.host || !t.supported)
+    throw support::Refusal(fmt::format("bench needs a Cortex-M target (e.g. --target cortex-m4), not '{}'{}", t.name,
+                                       t.supported ? "" : ": " + t.why_unsupported));
+}
+
+int bench(const BenchOptions& opts) {
+  const target::Target& t = opts.compile.target;
+  require_bench_target(t);
+  CompileOptions co = opts.compile;
+  co.symbol = "model";
+  const CompileResult r = compile(co);
+  const ir::Graph& g = r.graph;
+  // A part or board with a budget: the same check as compile's, before anything runs.
+  std::string budget_json_field;
+  const Budget budget = target_budget(t);
+  if (has_budget(budget)) {
+    const FitCheck fit = check_fits(r, t, budget, opts.toolchain, co.model_path);
+    if (opts.json) budget_json_field = ", \"budget\": " + budget_json(fit, t.name);
+    if (!fit.fits) throw BudgetRefusal(fit.message, budget_json(fit, t.name));
+  }
+  const BenchRun run = run_bench(opts, r);
+  if (!run.ok) {
+    fmt::print("{}\n", run.failure);
+    return support::kExitVerifyFailed;
+  }
+  const Footprint& fp = run.footprint;
+  const SectionSizes& image = run.image;
+  const std::vector<LayerCost>& layers = run.layers;
+  const uint64_t instructions = run.instructions, stack_bytes = run.stack_bytes;
+  const double macs_per_insn = instructions ? static_cast<double>(r.macs) / static_cast<double>(instructions) : 0;
 
   if (opts.json) {
     std::string layers_json;
@@ -112,21 +132,21 @@ int bench(const BenchOptions& opts) {
         "\"flash_bytes\": {}, \"flash_code_bytes\": {}, \"flash_weights_bytes\": {}, "
         "\"ram_bytes\": {}, \"ram_arena_bytes\": {}, \"ram_other_static_bytes\": {}, \"peak_stack_bytes\": {}, "
         "\"image_text_bytes\": {}, \"image_data_bytes\": {}, \"image_bss_bytes\": {}{}{}}}\n",
-        json_quote(g.name), t.name, t.core.name, opts.toolchain, t.core.qemu_machine, q.instructions, r.macs, macs_per_insn,
+        json_quote(g.name), t.name, t.core.name, opts.toolchain, t.core.qemu_machine, instructions, r.macs, macs_per_insn,
         fp.flash(), fp.model.flash(), fp.weights.flash(), fp.ram(), g.arena_bytes, fp.static_ram() - g.arena_bytes,
-        q.stack_bytes, image.code + image.rodata, image.data, image.bss, budget_json_field, layers_json);
+        stack_bytes, image.code + image.rodata, image.data, image.bss, budget_json_field, layers_json);
     return support::kExitOk;
   }
   fmt::print("bench: {} on {} ({}, {}, QEMU {})\n", g.name, t.name, t.core.name, opts.toolchain, t.core.qemu_machine);
   fmt::print("  instructions per inference: {} (QEMU -icount count of guest instructions, not cycles)\n",
-             q.instructions);
+             instructions);
   fmt::print("  MACs per inference:         {} ({:.3f} MACs per instruction)\n", r.macs, macs_per_insn);
   fmt::print("  flash: {} bytes = code {} + weights {}\n", fp.flash(), fp.model.flash(), fp.weights.flash());
   fmt::print("  RAM:   {} bytes = arena {} + other static {} + peak stack {}\n", fp.ram(), g.arena_bytes,
-             fp.static_ram() - g.arena_bytes, q.stack_bytes);
+             fp.static_ram() - g.arena_bytes, stack_bytes);
   fmt::print("  whole test image (with harness and newlib): text {} data {} bss {}\n", image.code + image.rodata,
              image.data, image.bss);
-  if (opts.per_layer) print_layer_costs(layers, q.instructions, t.core.systick_hz);
+  if (opts.per_layer) print_layer_costs(layers, instructions, t.core.systick_hz);
   return support::kExitOk;
 }
 

@@ -5,6 +5,9 @@
 #include <string>
 
 #include "compiler/driver/compile.h"
+#include "compiler/driver/footprint.h"
+#include "compiler/driver/layer_cost.h"
+#include "compiler/driver/object_sizes.h"
 
 namespace mote::driver {
 
@@ -21,5 +24,21 @@ struct BenchOptions {
 };
 
 int bench(const BenchOptions& opts);
+
+// One measured inference of an already compiled model on opts.compile.target
+// (and its per-layer profile with opts.per_layer); what `bench` prints and
+// `report` draws. `failure` says why not, when !ok.
+struct BenchRun {
+  bool ok = false;
+  std::string failure;
+  uint64_t instructions = 0, stack_bytes = 0;
+  Footprint footprint;
+  SectionSizes image;  // the whole test image
+  std::vector<LayerCost> layers;
+};
+BenchRun run_bench(const BenchOptions& opts, const CompileResult& r);
+
+// Refuses the host and unsupported targets: bench runs on an emulated Cortex-M.
+void require_bench_target(const target::Target& t);
 
 }  // namespace mote::driver

@@ -93,6 +93,11 @@ with tempfile.TemporaryDirectory() as tmp:
     x = run_json("export", "export", digits, "--format", "zephyr", "-o", os.path.join(tmp, "lib"), "--json")
     check("zephyr/module.yml" in x.get("files", []) and x.get("format") == "zephyr", "export: the files of the layout")
 
+with tempfile.TemporaryDirectory() as tmp:
+    rp = run_json("report", "report", digits, "-o", os.path.join(tmp, "r.html"), "--json")
+    check(len(rp.get("layers", [])) == 3 and rp.get("instructions") is None and os.path.exists(os.path.join(tmp, "r.html")),
+          "report: three layers, no instructions on the host, the page written")
+
 t = run_json("targets", "targets", "--json")
 names = {x["name"]: x for x in t.get("targets", [])}
 check(names.get("stm32f446re", {}).get("ram_bytes") == 131072 and names.get("cortex-m55", {}).get("mve") is True,

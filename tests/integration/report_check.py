@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""mote report (docs/report.md): the page is one self-contained file (no script,
+stylesheet, font or image from anywhere), headless Chromium renders it (a
+screenshot is taken), and the numbers in the rendered DOM -- the summary, every
+row of the per-layer table, the budget bars and the boxes of the memory plan --
+equal those of the same command's JSON.
+
+Usage: report_check.py MOTE_BINARY REPO_ROOT
+"""
+import html.parser
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+
+mote, root = sys.argv[1], sys.argv[2]
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+
+class Dom(html.parser.HTMLParser):
+    """The table rows (cells by class), the summary's dd by id, budget numbers and SVG rects."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self.summary, self.budget, self.rects = [], {}, {}, []
+        self.stack, self.cell, self.text, self.dd, self.span, self.in_layers = [], None, "", None, None, False
+        self.budget_id = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table" and a.get("id") == "layers":
+            self.in_layers = True
+        elif tag == "tr" and self.in_layers:
+            self.rows.append({})
+        elif tag == "td" and self.in_layers:
+            self.cell, self.text = a.get("class", "").split()[-1], ""
+        elif tag == "dd":
+            self.dd, self.text = a.get("id"), ""
+        elif tag == "div" and a.get("id", "").startswith("budget-"):
+            self.budget_id = a["id"][len("budget-"):]
+        elif tag == "span" and a.get("class") in ("needed", "available") and self.budget_id:
+            self.span, self.text = a["class"], ""
+        elif tag == "rect" and a.get("class") in ("tensor", "scratch"):
+            self.rects.append(a)
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.in_layers = False
+        elif tag == "td" and self.cell:
+            self.rows[-1][self.cell] = self.text.strip()
+            self.cell = None
+        elif tag == "dd" and self.dd:
+            self.summary[self.dd] = self.text.strip()
+            self.dd = None
+        elif tag == "span" and self.span:
+            self.budget[(self.budget_id, self.span)] = self.text.strip()
+            self.span = None
+
+    def handle_data(self, data):
+        self.text += data
+
+
+def chromium(*args):
+    return subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    page = os.path.join(tmp, "report", "kws.html")
+    r = subprocess.run([mote, "report", os.path.join(root, "models", "kws_dscnn"), "--target", "stm32f446re", "-o", page,
+                        "--json"], capture_output=True, text=True, timeout=900)
+    check(r.returncode == 0, "mote report exits 0: " + r.stderr[-300:])
+    j = json.loads(r.stdout)
+    text = open(page, encoding="utf-8").read()
+    check(not re.search(r"<script|<link|<img|@import|url\(|src=|https?://", text, re.I),
+          "self-contained: no script, link, image, import or URL")
+
+    shot = os.path.join(tmp, "shot.png")
+    s = chromium("--screenshot=" + shot, "--window-size=1100,1400", "file://" + page)
+    png = open(shot, "rb").read() if os.path.exists(shot) else b""
+    check(png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (1100, 1400) and len(png) > 20000,
+          "headless Chromium renders it: a 1100x1400 screenshot of %d bytes" % len(png))
+
+    dom_text = chromium("--dump-dom", "file://" + page).stdout
+    dom = Dom()
+    dom.feed(dom_text)
+    layers = j["layers"]
+    dom.rows = [row for row in dom.rows if row]  # the header row has no cells
+    check(len(dom.rows) == len(layers) == 13, "the rendered table has a row per layer (%d)" % len(dom.rows))
+    same = all(row.get("index") == str(l["index"]) and row.get("name") == l["name"] and row.get("op") == l["op"] and
+               row.get("macs") == str(l["macs"]) and row.get("weights") == str(l["weights_bytes"]) and
+               row.get("live") == str(l["live_bytes"]) and row.get("variant") == l["variant"] and
+               row.get("instructions") == (str(l["instructions"]) if l["instructions"] is not None else "-")
+               for row, l in zip(dom.rows, layers))
+    check(same, "every row's name, op, MACs, weights, live bytes, instructions and kernel equal the JSON's")
+    check(sum(l["macs"] for l in layers) == j["macs"] == 2656780, "the layers' MACs add up to the model's")
+    check(all(l["instructions"] for l in layers if l["macs"]), "instructions per layer on the part's core")
+    check(dom.summary.get("arena-bytes") == str(j["arena_bytes"]) == "65680" and
+          dom.summary.get("macs") == str(j["macs"]) and dom.summary.get("instructions") == str(j["instructions"]),
+          "the summary equals the JSON's (arena 65680)")
+    check(dom.budget.get(("RAM", "needed")) == str(j["ram_needed_bytes"]) and
+          dom.budget.get(("RAM", "available")) == str(j["ram_available_bytes"]) == "131072" and
+          dom.budget.get(("flash", "available")) == str(j["flash_available_bytes"]) == "524288",
+          "the budget bars carry the JSON's needed and available bytes")
+    check(len(dom.rects) == len(j["buffers"]) and max(l["live_bytes"] for l in layers) == j["peak_bytes"],
+          "the plan draws every buffer; the peak is the most bytes live")
+    # The plan is sound: buffers live at the same step never share bytes.
+    bufs = j["buffers"]
+    overlap = any(a["first"] <= b["last"] and b["first"] <= a["last"] and a["offset"] < b["offset"] + b["size"] and
+                  b["offset"] < a["offset"] + a["size"] for i, a in enumerate(bufs) for b in bufs[i + 1:])
+    check(not overlap and all(b["offset"] + b["size"] <= j["arena_bytes"] for b in bufs),
+          "no two buffers live at one step overlap, and all fit the arena")
+
+print("%d failure(s)" % len(failures))
+sys.exit(1 if failures else 0)
