@@ -117,9 +117,9 @@ std::string emit_header(const ir::Graph& g, const Options& o, const Symbols& s) 
       "int {}_invoke(const void* const* inputs, void* const* outputs);\n\n",
       P);
   h += fmt::format(
-      "// The same two with the caller's arena ({1}_ARENA_BYTES bytes, {1}_ARENA_ALIGN-aligned; its\n"
-      "// contents need not be initialised and are not kept between calls). -1 when it is null or\n"
-      "// misaligned.\n"
+      "// Instead of the two above when {0}.cpp is built with -D{1}_EXTERNAL_ARENA: the same with\n"
+      "// the caller's arena ({1}_ARENA_BYTES bytes, {1}_ARENA_ALIGN-aligned; its contents need not\n"
+      "// be initialised and are not kept between calls). -1 when it is null or misaligned.\n"
       "int {0}_run_arena(uint8_t* {2}{3});\n"
       "int {0}_invoke_arena(uint8_t* {2}, const void* const* inputs, void* const* outputs);\n\n",
       P, U, s.arena, with_comma(io_params(g, s)));
@@ -251,9 +251,11 @@ std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, 
   for (size_t i = 0; i < g.nodes.size(); ++i) src += param_struct(s.node_params[i], g.nodes[i], call_of(g.nodes[i])) + "\n";
   src += "}  // namespace\n\n#if defined(__clang__)\n#pragma clang diagnostic pop\n#endif\n\n";
 
+  // The schedule, once, inlined into whichever entry point the build keeps: with
+  // the static arena its addresses are link-time constants, as fast as before.
   const std::string A = s.arena;
-  src += fmt::format("extern \"C\" int {}_run_arena(uint8_t* {}{}) {{\n", P, A, with_comma(io_params(g, s)));
-  src += fmt::format("  if (!{0} || (reinterpret_cast<uintptr_t>({0}) & ({1}_ARENA_ALIGN - 1)) != 0) return -1;\n", A, U);
+  src += fmt::format("namespace {{\n\n__attribute__((always_inline)) inline int mote_run_schedule(uint8_t* {}{}) {{\n", A,
+                     with_comma(io_params(g, s)));
   if (g.arena_bytes == 0) src += fmt::format("  (void){};\n", A);
   std::vector<std::string> null_checks;
   for (ir::TensorId id : g.inputs) null_checks.push_back("!" + tensor_ref(s, id));
@@ -303,7 +305,7 @@ std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, 
     src += fmt::format("{}MOTE_LAYER_END({});\n", indent, layer);
     if (k.inputs_as_array) src += "  }\n";
   }
-  src += "  return 0;\n}\n\n";
+  src += "  return 0;\n}\n\n}  // namespace\n\n";
 
   std::vector<std::string> call_args;
   size_t k = 0;
@@ -312,16 +314,22 @@ std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, 
   k = 0;
   for (ir::TensorId id : api_outputs(g))
     call_args.push_back(fmt::format("static_cast<{}*>(outputs[{}])", ir::dtype_ctype(g.tensor(id).dtype), k++));
-  src += fmt::format("extern \"C\" int {}_invoke_arena(uint8_t* {}, const void* const* inputs, void* const* outputs) {{\n",
-                     P, A);
-  src += "  (void)inputs;\n  (void)outputs;\n";
-  src += fmt::format("  return {}_run_arena({}{});\n}}\n\n", P, A, with_comma(fmt::format("{}", fmt::join(call_args, ", "))));
-
-  // The static arena and the calls that use it, unless the firmware brings its own.
   std::vector<std::string> io_names;
   for (ir::TensorId id : g.inputs) io_names.push_back(tensor_ref(s, id));
   for (ir::TensorId id : api_outputs(g)) io_names.push_back(tensor_ref(s, id));
-  src += fmt::format("#ifndef {}_EXTERNAL_ARENA\n", U);
+  const std::string names = with_comma(fmt::format("{}", fmt::join(io_names, ", ")));
+  const std::string casts = fmt::format("{}", fmt::join(call_args, ", "));
+
+  // The firmware's arena, or the static one: one of the two pairs of entry points.
+  src += fmt::format("#ifdef {}_EXTERNAL_ARENA\n", U);
+  src += fmt::format("extern \"C\" int {}_run_arena(uint8_t* {}{}) {{\n", P, A, with_comma(io_params(g, s)));
+  src += fmt::format("  if (!{0} || (reinterpret_cast<uintptr_t>({0}) & ({1}_ARENA_ALIGN - 1)) != 0) return -1;\n", A, U);
+  src += fmt::format("  return mote_run_schedule({}{});\n}}\n\n", A, names);
+  src += fmt::format("extern \"C\" int {}_invoke_arena(uint8_t* {}, const void* const* inputs, void* const* outputs) {{\n",
+                     P, A);
+  src += "  (void)inputs;\n  (void)outputs;\n";
+  src += fmt::format("  return {}_run_arena({}{});\n}}\n", P, A, with_comma(casts));
+  src += "#else\n";
   src += fmt::format("#ifdef {0}_ARENA_SECTION\n#define {0}_ARENA_PLACE __attribute__((section({0}_ARENA_SECTION)))\n"
                      "#else\n#define {0}_ARENA_PLACE\n#endif\n",
                      U);
@@ -330,11 +338,11 @@ std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, 
                      "alignas({0}_ARENA_ALIGN) uint8_t g_arena[{1}] {0}_ARENA_PLACE;\n",
                      U, std::max<int64_t>(1, g.arena_bytes));
   src += "}  // namespace\n\n";
-  src += fmt::format("extern \"C\" int {}_run({}) {{\n  return {}_run_arena(g_arena{});\n}}\n\n", P, io_params(g, s), P,
-                     with_comma(fmt::format("{}", fmt::join(io_names, ", "))));
+  src += fmt::format("extern \"C\" int {}_run({}) {{\n  return mote_run_schedule(g_arena{});\n}}\n\n", P, io_params(g, s),
+                     names);
   src += fmt::format("extern \"C\" int {0}_invoke(const void* const* inputs, void* const* outputs) {{\n"
-                     "  return {0}_invoke_arena(g_arena, inputs, outputs);\n}}\n",
-                     P);
+                     "  (void)inputs;\n  (void)outputs;\n  return {0}_run({1});\n}}\n",
+                     P, casts);
   src += fmt::format("#endif  // {}_EXTERNAL_ARENA\n", U);
   return src;
 }

@@ -13,6 +13,7 @@ Symbols make_symbols(const ir::Graph& g, const std::string& prefix) {
   // Taken first, so no tensor can shadow the arena parameter or the static arena.
   s.arena = local.unique("", "arena");
   local.unique("", "g_arena");
+  local.unique("", "mote_run_schedule");
   for (ir::TensorId id : g.inputs) s.tensor[static_cast<size_t>(id)] = local.unique("", g.tensor(id).name);
   for (ir::TensorId id : g.outputs)
     if (s.tensor[static_cast<size_t>(id)].empty()) s.tensor[static_cast<size_t>(id)] = local.unique("", g.tensor(id).name);
