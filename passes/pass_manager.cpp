@@ -11,6 +11,7 @@
 #include "passes/fold_batch_norm.h"
 #include "passes/fold_qdq.h"
 #include "passes/fuse_activation.h"
+#include "passes/in_place.h"
 #include "passes/int8_io.h"
 #include "passes/qdq_signed.h"
 #include "passes/qoperator_to_int8.h"
@@ -24,7 +25,7 @@ const std::vector<std::string>& pass_names() {
   static const std::vector<std::string> names = {
       "dce",           "resolve", "eliminate-identity", "dce-2",         "fold-batch-norm", "fuse-activation",
       "qdq-signed",    "fold-qdq", "qoperator-to-int8", "quantize-int8", "int8-io",         "select-kernels",
-      "plan-memory"};
+      "in-place",      "plan-memory"};
   return names;
 }
 
@@ -52,6 +53,8 @@ MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
       opts.io_int8 ? std::function<void()>([&] { int8_io(g); }) : std::function<void()>(),
       // Last before planning: the scratch each kernel needs is planned with the tensors.
       [&] { select_kernels(g, opts.target, opts.preference); },
+      // Before planning, so an output over its input's bytes is one buffer to place.
+      opts.in_place ? std::function<void()>([&] { run_in_place(g); }) : std::function<void()>(),
       [&] { report = plan_memory(g, opts.planner); },
   };
   verifier::verify_or_throw(g, "frontend");

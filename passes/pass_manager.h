@@ -26,6 +26,7 @@ struct PipelineOptions {
   int64_t max_folded_bytes = default_max_folded_bytes();  // resolve's folding limit
   target::Target target = target::host_target();         // select-kernels: the core's features
   ops::Preference preference = ops::Preference::kSpeed;  // select-kernels: --optimize
+  bool in_place = true;  // pass in-place (off: --no-in-place, to compare)
 };
 
 // The names of the passes, in the order they run.

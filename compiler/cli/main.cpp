@@ -48,12 +48,15 @@ struct Common {
   std::vector<std::string> print_after;
   std::string optimize = "speed";
   std::string max_folded_bytes;
+  bool no_in_place = false;
 };
 
 void add_common(CLI::App* cmd, Common& c) {
   cmd->add_option("model", c.model, "ONNX model file (or a folder holding model.onnx)")->required();
   cmd->add_option("--input-shape", c.input_shapes, "fix an input's shape, NAME=1x3x32x32 (repeatable)");
   cmd->add_option("--planner", c.planner, "memory planner: greedy (default) or linear (no sharing)");
+  cmd->add_flag("--no-in-place", c.no_in_place,
+                "keep every elementwise output in its own buffer (pass in-place off), to compare arenas");
   cmd->add_option("--print-after", c.print_after, "dump the IR after a pass (or 'all') to stderr");
   cmd->add_option("--optimize", c.optimize,
                   "speed (default: the fast int8 kernels where they apply) or size (the reference kernels, less code)")
@@ -82,6 +85,7 @@ mote::driver::CompileOptions compile_options(const Common& c) {
   }
   o.input_shapes = mote::driver::parse_input_shapes(c.input_shapes);
   o.planner = c.planner;
+  o.in_place = !c.no_in_place;
   o.print_after = c.print_after;
   o.target = mote::target::find_target(c.target);
   if (c.optimize != "speed" && c.optimize != "size")

@@ -38,6 +38,11 @@ struct KernelCall {
   int64_t scratch_bytes = 0;           // working memory for one call, in the arena
   // Set by plan-memory when scratch_bytes > 0: the scratch's offset in the arena.
   int64_t scratch_offset = -1;
+  // Inputs (indices into `inputs`) the kernel may write output 0 over: it reads
+  // element i of them before it writes element i. Set by the operator's kernel.
+  std::vector<int> in_place_inputs;
+  // Set by pass in-place: the input whose bytes output 0 takes over (its last read).
+  TensorId in_place_of = kNoTensor;
 };
 
 }  // namespace mote::ir

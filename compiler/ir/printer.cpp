@@ -56,7 +56,9 @@ std::string print(const Graph& g) {
       }
       std::vector<std::string> reads;
       for (TensorId t : k.inputs) reads.push_back(t == kNoTensor ? "_" : "%" + g.tensor(t).name);
-      out += fmt::format(", reads ({})\n", fmt::join(reads, ", "));
+      out += fmt::format(", reads ({})", fmt::join(reads, ", "));
+      if (k.in_place_of != kNoTensor) out += fmt::format(", in place over %{}", g.tensor(k.in_place_of).name);
+      out += "\n";
       if (!k.why.empty()) out += fmt::format("    ; passed over: {}\n", k.why);
     }
   }

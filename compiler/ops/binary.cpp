@@ -84,6 +84,9 @@ KernelCall add_s8_ref(const ir::Graph& g, const ir::Node& n) {
   if (!r) throw support::Refusal(fmt::format("int8 Add rescaling: {}", err));
   const auto [act_min, act_max] = s8_activation_range(g, n);
   KernelCall k{"add_s8.h", "add_s8", {}, {}, {n.inputs[0], n.inputs[1]}, {n.outputs[0]}};
+  // Every int8 Add kernel (reference, table, Helium) reads a[i] and b[i] before it
+  // writes y[i] (Helium: four lanes at a time, loads before the store).
+  k.in_place_inputs = {0, 1};
   k.params = {{"count", out(g, n, 0).elements()},
               {"in1_zp", int64_t{a.zero_point[0]}},
               {"in2_zp", int64_t{b.zero_point[0]}},

@@ -39,6 +39,8 @@ KernelCall unary_call(const ir::Graph& g, const ir::Node& n, const char* functor
                {}, {n.inputs[0]}, {n.outputs[0]}};
   k.params = {{"count", out(g, n, 0).elements()}};
   for (Param& p : params) k.params.push_back(std::move(p));
+  // y[i] = f(x[i]): in place when both are one type (no aliasing across types).
+  if (in(g, n, 0).dtype == out(g, n, 0).dtype) k.in_place_inputs = {0};
   return k;
 }
 
@@ -48,11 +50,21 @@ KernelCall binary_call(const ir::Graph& g, const ir::Node& n, const char* functo
                {ir::dtype_ctype(a.dtype), ir::dtype_ctype(b.dtype), ir::dtype_ctype(y.dtype), functor},
                {}, {n.inputs[0], n.inputs[1]}, {n.outputs[0]}};
   k.params = {{"count", y.elements()}};
+  // binary_same and the scalar forms read element i (or a scalar read first)
+  // before writing element i: an operand of the output's shape and type may be
+  // written over. The general broadcast reads elsewhere, so never.
+  auto in_place = [&] {
+    for (int i = 0; i < 2; ++i)
+      if (in(g, n, i).shape == y.shape && in(g, n, i).dtype == y.dtype) k.in_place_inputs.push_back(i);
+  };
   if (a.shape == y.shape && b.shape == y.shape) {
+    in_place();
     k.kernel = "binary_same";
   } else if (a.shape == y.shape && b.elements() == 1) {
+    in_place();
     k.kernel = "binary_scalar_b";
   } else if (b.shape == y.shape && a.elements() == 1) {
+    in_place();
     k.kernel = "binary_scalar_a";
   } else {
     k.params.push_back({"rank", static_cast<int64_t>(y.shape.size())});

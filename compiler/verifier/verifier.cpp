@@ -107,6 +107,28 @@ void check_plan(const ir::Graph& g, std::vector<std::string>& errs) {
         n.outputs[0] != ir::kNoTensor)
       root[find(static_cast<size_t>(n.outputs[0]))] = find(static_cast<size_t>(n.inputs[0]));
   }
+  // In place (pass in-place): the output takes its input's bytes, which nothing may
+  // read after that step under any name.
+  std::vector<int> group_read(nt, -1);
+  for (size_t s = 0; s < g.nodes.size(); ++s)
+    for (ir::TensorId t : g.nodes[s].inputs)
+      if (t != ir::kNoTensor) group_read[find(static_cast<size_t>(t))] = static_cast<int>(s);
+  for (size_t s = 0; s < g.nodes.size(); ++s) {
+    const ir::Node& n = g.nodes[s];
+    if (!n.kernel || n.kernel->in_place_of == ir::kNoTensor) continue;
+    const auto in = static_cast<size_t>(n.kernel->in_place_of);
+    if (n.kernel->outputs.empty() || n.kernel->outputs[0] == ir::kNoTensor) continue;
+    const auto out = static_cast<size_t>(n.kernel->outputs[0]);
+    if (group_read[find(in)] > static_cast<int>(s))
+      errs.push_back(fmt::format("node '{}' writes '{}' over '{}', which is read later", n.name, g.tensors[out].name,
+                                 g.tensors[in].name));
+    if (g.tensors[out].arena_offset != g.tensors[in].arena_offset && g.planned)
+      errs.push_back(fmt::format("node '{}' runs in place but '{}' and '{}' are at different offsets", n.name,
+                                 g.tensors[out].name, g.tensors[in].name));
+    const int merged = std::max(group_read[find(in)], group_read[find(out)]);
+    root[find(out)] = find(in);
+    group_read[find(in)] = merged;
+  }
   struct Group {
     int64_t begin = INT64_MAX, end = 0;  // bytes [begin, end)
     int first = INT32_MAX, last = -1;

@@ -36,6 +36,12 @@ MemoryReport plan_memory(ir::Graph& g, const std::string& strategy_name) {
     if (in != ir::kNoTensor && out != ir::kNoTensor && g.lives_in_arena(in) && g.lives_in_arena(out))
       storage.parent[static_cast<size_t>(out)] = storage.root(in);
   }
+  // An output written over its input (pass in-place) takes the input's bytes too.
+  for (const ir::Node& n : g.nodes) {
+    if (!n.kernel || n.kernel->in_place_of == ir::kNoTensor || n.kernel->outputs.empty()) continue;
+    const ir::TensorId out = n.kernel->outputs[0];
+    storage.parent[static_cast<size_t>(storage.root(out))] = storage.root(n.kernel->in_place_of);
+  }
 
   // One buffer per storage root, spanning the lifetimes of all its tensors.
   std::vector<int> buffer_of(g.tensors.size(), -1);
