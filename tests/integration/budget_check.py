@@ -9,14 +9,9 @@ import json
 import subprocess
 import sys
 
+from checks import check, finish
+
 mote, models = sys.argv[1], sys.argv[2]
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
 
 
 def run(*args):
@@ -56,5 +51,4 @@ check(j["instructions"] > 0 and j["core"] == "cortex-m4", "kws ran on the part's
 rc, out, err = run("bench", kws, "--target", "cortex-m4", "--json")
 check(rc == 0 and "budget" not in json.loads(out), "a bare core has no budget in the JSON")
 
-print("%d failure(s)" % len(failures))
-sys.exit(1 if failures else 0)
+finish()

@@ -15,16 +15,11 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
+from checks import check, finish
+
 mote, root = sys.argv[1], sys.argv[2]
-failures = []
 M4 = ["-mcpu=cortex-m4", "-mthumb", "-mfpu=fpv4-sp-d16"]
 WARN = ["-Wall", "-Wextra", "-Werror", "-fno-exceptions", "-fno-rtti", "-O2"]
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
 
 
 def build(what, sources, flags, cwd):
@@ -132,5 +127,4 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode == 2 and "expected one of arduino" in r.stderr and not os.path.exists(bad),
           "an unknown format is refused and writes nothing")
 
-print("%d failure(s)" % len(failures))
-sys.exit(1 if failures else 0)
+finish()

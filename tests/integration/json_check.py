@@ -12,14 +12,9 @@ import subprocess
 import sys
 import tempfile
 
+from checks import check, finish
+
 mote, root = sys.argv[1], sys.argv[2]
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
 
 
 def documented():
@@ -118,5 +113,4 @@ e = run_json("error", "compile", vww, "-o", os.path.join(tempfile.gettempdir(), 
 check(e.get("budget", {}).get("fits") is False and e["budget"].get("ram_available_bytes") == 131072,
       "a model that does not fit: the refusal carries needed and available bytes")
 
-print("%d failure(s)" % len(failures))
-sys.exit(1 if failures else 0)
+finish()

@@ -16,14 +16,9 @@ import subprocess
 import sys
 import tempfile
 
+from checks import check, finish
+
 mote, root = sys.argv[1], sys.argv[2]
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
 
 
 class Dom(html.parser.HTMLParser):
@@ -120,5 +115,4 @@ with tempfile.TemporaryDirectory() as tmp:
     check(not overlap and all(b["offset"] + b["size"] <= j["arena_bytes"] for b in bufs),
           "no two buffers live at one step overlap, and all fit the arena")
 
-print("%d failure(s)" % len(failures))
-sys.exit(1 if failures else 0)
+finish()
