@@ -38,18 +38,21 @@ std::string html(const std::string& s) {
 }
 
 // Which tensors and scratch occupy the arena at which steps: the planner's view,
-// read back from the planned graph (a view's output shares its input's box).
+// read back from the planned graph. A view's output, and an output written in
+// place over its input (pass in-place), share their input's box; in schedule
+// order each source is already resolved to its own box's owner.
 std::vector<ReportData::Box> boxes_of(const ir::Graph& g) {
-  std::map<std::pair<int64_t, ir::TensorId>, ReportData::Box> by_tensor;
   std::vector<ir::TensorId> owner(g.tensors.size(), ir::kNoTensor);
-  for (size_t s = 0; s < g.nodes.size(); ++s) {
-    const ir::Node& n = g.nodes[s];
+  auto share = [&](ir::TensorId in, ir::TensorId out) {
+    owner[static_cast<size_t>(out)] = owner[static_cast<size_t>(in)] != ir::kNoTensor ? owner[static_cast<size_t>(in)] : in;
+  };
+  for (const ir::Node& n : g.nodes) {
     const ops::OpDef* def = ops::find_op(n.op);
     if (def && def->is_view && !n.inputs.empty() && n.inputs[0] != ir::kNoTensor && n.outputs[0] != ir::kNoTensor &&
-        g.lives_in_arena(n.inputs[0]) && g.lives_in_arena(n.outputs[0])) {
-      const ir::TensorId in = n.inputs[0];
-      owner[static_cast<size_t>(n.outputs[0])] = owner[static_cast<size_t>(in)] != ir::kNoTensor ? owner[static_cast<size_t>(in)] : in;
-    }
+        g.lives_in_arena(n.inputs[0]) && g.lives_in_arena(n.outputs[0]))
+      share(n.inputs[0], n.outputs[0]);
+    if (n.kernel && n.kernel->in_place_of != ir::kNoTensor && !n.kernel->outputs.empty())
+      share(n.kernel->in_place_of, n.kernel->outputs[0]);
   }
   std::map<ir::TensorId, ReportData::Box> boxes;
   auto touch = [&](ir::TensorId t, int step) {
