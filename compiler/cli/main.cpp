@@ -264,6 +264,11 @@ int main(int argc, char** argv) {
   bench_cmd->add_flag("--per-layer", bo.per_layer,
                       "also each layer's instructions, MACs, MACs per instruction and kernel variant (a second, "
                       "profiled build; docs/performance.md)");
+  double bench_rate = 0, bench_battery = 0;
+  CLI::Option* rate_opt = bench_cmd->add_option(
+      "--rate", bench_rate, "with --battery: inferences per second, for the battery life on a part (docs/energy.md)");
+  CLI::Option* battery_opt =
+      bench_cmd->add_option("--battery", bench_battery, "with --rate: the battery's capacity in mAh");
   QuantArgs bq;
   add_quantize(bench_cmd, bq);
 
@@ -399,6 +404,9 @@ int main(int argc, char** argv) {
     }
     if (bench_cmd->parsed()) {
       bo.compile = compile_options(bc);
+      if (rate_opt->count()) bo.rate_hz = bench_rate;
+      if (battery_opt->count()) bo.battery_mah = bench_battery;
+      mote::driver::check_battery_args(bo.compile.target, bo.rate_hz, bo.battery_mah);  // before calibrating
       apply_quantize(bo.compile, bq);
       return mote::driver::bench(bo);
     }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "compiler/driver/cortex_m_build.h"
+#include "compiler/driver/energy.h"
 #include "compiler/driver/footprint.h"
 #include "compiler/driver/io_quant.h"
 #include "compiler/driver/json_report.h"
@@ -83,6 +84,30 @@ BenchRun run_bench(const BenchOptions& opts, const CompileResult& r) {
   return run;
 }
 
+namespace {
+
+// The human form of the estimate; bench --json carries the same numbers.
+void print_energy(const target::Target& t, const std::optional<EnergyEstimate>& e,
+                  const std::optional<BatteryEstimate>& b) {
+  if (!e) {
+    fmt::print("  energy: no energy data for {} (docs/energy.md lists the parts that have it)\n", t.name);
+    return;
+  }
+  const target::PartPower& p = *t.power;
+  const target::Cpi& cpi = t.core.cpi;
+  fmt::print("  estimate at {:g} MHz, {:g} uA/MHz run, {:g} uA sleep, {:g} V (datasheet figures, docs/energy.md):\n",
+             static_cast<double>(p.max_clock_hz) / 1e6, p.run_ua_per_mhz, p.sleep_ua, p.supply_v);
+  fmt::print("  time per inference:   {:.4f} ms ({:.4f} .. {:.4f}; {} CPI {:g}, {:g} .. {:g})\n", e->time_s * 1e3,
+             e->time_low_s * 1e3, e->time_high_s * 1e3, t.core.name, cpi.typical, cpi.low, cpi.high);
+  fmt::print("  energy per inference: {:.4f} uJ ({:.4f} .. {:.4f})\n", e->energy_j * 1e6, e->energy_low_j * 1e6,
+             e->energy_high_j * 1e6);
+  if (b)
+    fmt::print("  battery life:         {:.1f} days ({:.1f} .. {:.1f}) at {:g} Hz from {:g} mAh, average {:.2f} uA\n",
+               b->days, b->days_low, b->days_high, b->rate_hz, b->capacity_mah, b->average_a * 1e6);
+}
+
+}  // namespace
+
 void require_bench_target(const target::Target& t) {
   if (t.host || !t.supported)
     throw support::Refusal(fmt::format("bench needs a Cortex-M target (e.g. --target cortex-m4), not '{}'{}", t.name,
@@ -92,6 +117,7 @@ void require_bench_target(const target::Target& t) {
 int bench(const BenchOptions& opts) {
   const target::Target& t = opts.compile.target;
   require_bench_target(t);
+  check_battery_args(t, opts.rate_hz, opts.battery_mah);  // before anything runs
   CompileOptions co = opts.compile;
   co.symbol = "model";
   const CompileResult r = compile(co);
@@ -114,6 +140,12 @@ int bench(const BenchOptions& opts) {
   const std::vector<LayerCost>& layers = run.layers;
   const uint64_t instructions = run.instructions, stack_bytes = run.stack_bytes;
   const double macs_per_insn = instructions ? static_cast<double>(r.macs) / static_cast<double>(instructions) : 0;
+  std::optional<EnergyEstimate> energy;
+  std::optional<BatteryEstimate> battery;
+  if (t.power) {
+    energy = estimate_energy(instructions, t.core.cpi, *t.power);
+    if (opts.rate_hz) battery = estimate_battery(*energy, *t.power, *opts.rate_hz, *opts.battery_mah);
+  }
 
   if (opts.json) {
     std::string layers_json;
@@ -131,10 +163,11 @@ int bench(const BenchOptions& opts) {
         "\"instructions\": {}, \"macs\": {}, \"macs_per_instruction\": {:.4f}, "
         "\"flash_bytes\": {}, \"flash_code_bytes\": {}, \"flash_weights_bytes\": {}, "
         "\"ram_bytes\": {}, \"ram_arena_bytes\": {}, \"ram_other_static_bytes\": {}, \"peak_stack_bytes\": {}, "
-        "\"image_text_bytes\": {}, \"image_data_bytes\": {}, \"image_bss_bytes\": {}{}{}}}\n",
+        "\"image_text_bytes\": {}, \"image_data_bytes\": {}, \"image_bss_bytes\": {}{}{}{}}}\n",
         json_quote(g.name), t.name, t.core.name, opts.toolchain, t.core.qemu_machine, instructions, r.macs, macs_per_insn,
         fp.flash(), fp.model.flash(), fp.weights.flash(), fp.ram(), g.arena_bytes, fp.static_ram() - g.arena_bytes,
-        stack_bytes, image.code + image.rodata, image.data, image.bss, budget_json_field, layers_json);
+        stack_bytes, image.code + image.rodata, image.data, image.bss, budget_json_field,
+        energy ? energy_json_fields(t, *energy, battery ? &*battery : nullptr) : std::string(), layers_json);
     return support::kExitOk;
   }
   fmt::print("bench: {} on {} ({}, {}, QEMU {})\n", g.name, t.name, t.core.name, opts.toolchain, t.core.qemu_machine);
@@ -146,6 +179,7 @@ int bench(const BenchOptions& opts) {
              fp.static_ram() - g.arena_bytes, stack_bytes);
   fmt::print("  whole test image (with harness and newlib): text {} data {} bss {}\n", image.code + image.rodata,
              image.data, image.bss);
+  print_energy(t, energy, battery);
   if (opts.per_layer) print_layer_costs(layers, instructions, t.core.systick_hz);
   return support::kExitOk;
 }

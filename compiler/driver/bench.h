@@ -2,9 +2,11 @@
 // `mote bench`: one inference on an emulated Cortex-M, measured: instructions
 // (QEMU -icount: a repeatable count, not cycles), MACs per instruction, flash
 // and RAM of the model, and the peak stack of the inference.
+#include <optional>
 #include <string>
 
 #include "compiler/driver/compile.h"
+#include "compiler/driver/energy.h"
 #include "compiler/driver/footprint.h"
 #include "compiler/driver/layer_cost.h"
 #include "compiler/driver/object_sizes.h"
@@ -21,6 +23,9 @@ struct BenchOptions {
   // stays the count of the code a firmware gets).
   bool per_layer = false;
   int timeout_seconds = 600;
+  // Battery life at one inference every 1/rate_hz seconds from a battery_mah
+  // battery (docs/energy.md): both or neither, and a part with power figures.
+  std::optional<double> rate_hz, battery_mah;
 };
 
 int bench(const BenchOptions& opts);

@@ -1,5 +1,6 @@
 #include "compiler/driver/json_report.h"
 
+#include <fmt/format.h>
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/raw_ostream.h>
 
@@ -69,6 +70,33 @@ std::string compile_json(const CompileResult& r, const std::string& model_path, 
   return print(json::Value(std::move(o)));
 }
 
+std::string energy_json_fields(const target::Target& t, const EnergyEstimate& e, const BatteryEstimate* b) {
+  const target::PartPower& p = *t.power;
+  const target::Cpi& cpi = t.core.cpi;
+  json::Object detail{{"clock_hz", p.max_clock_hz},
+                      {"cycles_per_instruction", cpi.typical},
+                      {"cycles_per_instruction_range", json::Array{cpi.low, cpi.high}},
+                      {"run_ua_per_mhz", p.run_ua_per_mhz},
+                      {"run_ma", e.run_current_a * 1e3},
+                      {"sleep_ua", p.sleep_ua},
+                      {"supply_v", p.supply_v},
+                      {"time_ms_range", json::Array{e.time_low_s * 1e3, e.time_high_s * 1e3}},
+                      {"energy_uj_range", json::Array{e.energy_low_j * 1e6, e.energy_high_j * 1e6}},
+                      {"sources", json::Object{{"clock", p.clock_source}, {"run", p.run_source},
+                                               {"sleep", p.sleep_source}, {"cycles_per_instruction", cpi.basis}}}};
+  std::string fields =
+      fmt::format(", \"time_ms\": {}, \"energy_uj\": {}", print(json::Value(e.time_s * 1e3)), print(json::Value(e.energy_j * 1e6)));
+  if (b) {
+    fields += fmt::format(", \"battery_days\": {}", print(json::Value(b->days)));
+    detail["rate_hz"] = b->rate_hz;
+    detail["battery_mah"] = b->capacity_mah;
+    detail["duty"] = b->duty;
+    detail["average_ua"] = b->average_a * 1e6;
+    detail["battery_days_range"] = json::Array{b->days_low, b->days_high};
+  }
+  return fields + ", \"energy\": " + print(json::Value(std::move(detail)));
+}
+
 std::string export_json(const ExportOptions& o, const std::vector<std::string>& files) {
   json::Array written;
   for (const std::string& f : files) written.push_back(text(f));
@@ -93,6 +121,7 @@ std::string targets_json() {
                    {"qemu_machine", t.core.qemu_machine.empty() ? json::Value(nullptr) : json::Value(t.core.qemu_machine)},
                    {"ram_bytes", t.ram_bytes ? json::Value(t.ram_bytes) : json::Value(nullptr)},
                    {"flash_bytes", t.flash_bytes ? json::Value(t.flash_bytes) : json::Value(nullptr)},
+                   {"clock_hz", t.power ? json::Value(t.power->max_clock_hz) : json::Value(nullptr)},
                    {"supported", t.supported}};
     if (!t.supported) o["why_unsupported"] = t.why_unsupported;
     list.push_back(std::move(o));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "compiler/driver/compile.h"
+#include "compiler/driver/energy.h"
 #include "compiler/driver/export.h"
 #include "compiler/driver/footprint.h"
 
@@ -18,6 +19,10 @@ std::string json_quote(const std::string& s);
 // mote compile --json: what was written and what it costs.
 std::string compile_json(const CompileResult& r, const std::string& model_path, const std::vector<std::string>& files,
                          const FitCheck* fit, const std::string& target_name);
+
+// bench --json's energy keys on a part with power figures, as text to splice into
+// bench's object: ', "time_ms": ..., "energy_uj": ..., ["battery_days": ...,] "energy": {...}'.
+std::string energy_json_fields(const target::Target& t, const EnergyEstimate& e, const BatteryEstimate* b);
 
 // mote export --json: the library written.
 std::string export_json(const ExportOptions& o, const std::vector<std::string>& files);

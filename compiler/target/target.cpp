@@ -48,6 +48,8 @@ Target make(const std::string& name, const std::string& desc, const std::string&
   t.description = desc;
   t.host = false;
   t.core = core(core_name);
+  t.core.cpi = core_cpi(core_name);
+  t.power = part_power(name);
   t.ram_bytes = ram;
   t.flash_bytes = flash;
   return t;

@@ -4,8 +4,11 @@
 // Kernel selection reads it through the operator definitions; nothing else in
 // the compiler branches on the core.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "compiler/target/power.h"
 
 namespace mote::target {
 
@@ -20,6 +23,7 @@ struct Core {
   std::string linker_script;           // runtime-stub/cortex-m/<board>.ld
   int64_t systick_hz = 0;              // SysTick clock of the QEMU board
   bool armv6m = false;                 // ARMv6-M (M0/M0+): Thumb-1, 8 low registers, no MLA
+  Cpi cpi;                             // cycles per instruction, for energy estimates (power.cpp)
 };
 
 struct Target {
@@ -31,6 +35,7 @@ struct Target {
   Core core;
   int64_t ram_bytes = 0;      // 0: no budget
   int64_t flash_bytes = 0;
+  std::optional<PartPower> power;  // clock and currents with their sources; none unless sourced
 };
 
 Target host_target();
