@@ -34,9 +34,9 @@ const std::map<std::string, PartPower>& parts() {
       {"nrf52840",
        {64000000, 3300.0 / 64, 3.16, 3.0,
         "nRF52840 Product Specification v1.11: 64 MHz Arm Cortex-M4F",
-        "nRF52840 PS v1.11, 5.2 Current consumption, CPU running, ICPU0: CoreMark at 64 MHz from flash, "
+        "nRF52840 PS v1.11, Current consumption, CPU running, ICPU0: CoreMark at 64 MHz from flash, "
         "clock HFXO, regulator DC/DC, 3 V, 25 C: 3.3 mA typ (6.3 mA with the LDO)",
-        "nRF52840 PS v1.11, 5.2 Current consumption, Sleep, ION_RAMON_RTC: System ON, full 256 kB RAM "
+        "nRF52840 PS v1.11, Current consumption, Sleep, ION_RAMON_RTC: System ON, full 256 kB RAM "
         "retention, wake on RTC, 3 V, 25 C: 3.16 uA typ"}},
       {"stm32u585",
        {160000000, 84.4, 13.0, 3.0,
