@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 
 #include "compiler/ir/printer.h"
 #include "compiler/verifier/verifier.h"
@@ -17,20 +18,55 @@
 #include "passes/qoperator_to_int8.h"
 #include "passes/quantize_int8.h"
 #include "passes/resolve.h"
+#include "passes/schedule.h"
 #include "passes/select_kernels.h"
+#include "compiler/support/error.h"
 
 namespace mote::passes {
 
+namespace {
+
+struct PassInfo {
+  const char* name;
+  // An optimisation the output is right without: `--skip-pass NAME` leaves it out,
+  // to compare what it saves or to work around it.
+  bool optional;
+};
+
+const std::vector<PassInfo>& pass_table() {
+  static const std::vector<PassInfo> table = {
+      {"dce", false},          {"resolve", false},         {"eliminate-identity", false}, {"dce-2", false},
+      {"fold-batch-norm", true}, {"fuse-activation", true},     {"qdq-signed", false},
+      {"fold-qdq", false},     {"qoperator-to-int8", false}, {"quantize-int8", false},    {"int8-io", false},
+      {"select-kernels", false}, {"schedule", true},       {"in-place", true},            {"plan-memory", false}};
+  return table;
+}
+
+std::vector<std::string> names_where(bool optional_only) {
+  std::vector<std::string> names;
+  for (const PassInfo& p : pass_table())
+    if (!optional_only || p.optional) names.push_back(p.name);
+  return names;
+}
+
+}  // namespace
+
 const std::vector<std::string>& pass_names() {
-  static const std::vector<std::string> names = {
-      "dce",           "resolve", "eliminate-identity", "dce-2",         "fold-batch-norm", "fuse-activation",
-      "qdq-signed",    "fold-qdq", "qoperator-to-int8", "quantize-int8", "int8-io",         "select-kernels",
-      "in-place",      "plan-memory"};
+  static const std::vector<std::string> names = names_where(false);
+  return names;
+}
+
+const std::vector<std::string>& optional_pass_names() {
+  static const std::vector<std::string> names = names_where(true);
   return names;
 }
 
 MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
   MemoryReport report;
+  std::optional<ScheduleReport> schedule_report;
+  auto skipped = [&](const std::string& name) {
+    return std::find(opts.skip.begin(), opts.skip.end(), name) != opts.skip.end();
+  };
   // In the order of pass_names(); a step that is null does not run in this build.
   const std::vector<std::function<void()>> steps = {
       // Dead nodes go first so unused optional outputs are not held against a node's rule.
@@ -53,13 +89,21 @@ MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
       opts.io_int8 ? std::function<void()>([&] { int8_io(g); }) : std::function<void()>(),
       // Last before planning: the scratch each kernel needs is planned with the tensors.
       [&] { select_kernels(g, opts.target, opts.preference); },
+      // After kernel selection (scratch counts), before in-place: which input an
+      // output may be written over depends on the order.
+      [&] {
+        ScheduleOptions so;
+        so.model_in_place = !skipped("in-place");
+        schedule_report = schedule(g, so);
+      },
       // Before planning, so an output over its input's bytes is one buffer to place.
-      opts.in_place ? std::function<void()>([&] { run_in_place(g); }) : std::function<void()>(),
+      [&] { run_in_place(g); },
       [&] { report = plan_memory(g, opts.planner); },
   };
+  if (steps.size() != pass_table().size()) throw support::InternalError("the pass table and the pipeline differ");
   verifier::verify_or_throw(g, "frontend");
   for (size_t i = 0; i < steps.size(); ++i) {
-    if (!steps[i]) continue;
+    if (!steps[i] || skipped(pass_table()[i].name)) continue;
     steps[i]();
     const std::string& name = pass_names()[i];
     verifier::verify_or_throw(g, name);
@@ -68,6 +112,9 @@ MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
                       std::find(pa.begin(), pa.end(), "all") != pa.end()))
       *opts.dump << "; IR after " << name << "\n" << ir::print(g);
   }
+  // The ideal of the order the model came in, next to that of the order chosen.
+  report.model_order_lower_bound_bytes =
+      schedule_report && schedule_report->reordered ? schedule_report->model_order_peak : report.lower_bound_bytes;
   return report;
 }
 

@@ -26,11 +26,13 @@ struct PipelineOptions {
   int64_t max_folded_bytes = default_max_folded_bytes();  // resolve's folding limit
   target::Target target = target::host_target();         // select-kernels: the core's features
   ops::Preference preference = ops::Preference::kSpeed;  // select-kernels: --optimize
-  bool in_place = true;  // pass in-place (off: --no-in-place, to compare)
+  std::vector<std::string> skip;  // optional passes left out (--skip-pass)
 };
 
 // The names of the passes, in the order they run.
 const std::vector<std::string>& pass_names();
+// The optimisations among them that `--skip-pass` may leave out.
+const std::vector<std::string>& optional_pass_names();
 
 MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts);
 

@@ -49,15 +49,21 @@ struct Common {
   std::string optimize = "speed";
   std::string max_folded_bytes;
   bool no_in_place = false;
+  std::vector<std::string> skip_passes;
 };
 
 void add_common(CLI::App* cmd, Common& c) {
   cmd->add_option("model", c.model, "ONNX model file (or a folder holding model.onnx)")->required();
-  cmd->add_option("--input-shape", c.input_shapes, "fix an input's shape, NAME=1x3x32x32 (repeatable)");
+  cmd->add_option("--input-shape", c.input_shapes, "fix an input's shape, NAME=1x3x32x32 (repeatable)")
+      ->allow_extra_args(false);  // one value per flag: a later positional is not swallowed
   cmd->add_option("--planner", c.planner, "memory planner: greedy (default) or linear (no sharing)");
-  cmd->add_flag("--no-in-place", c.no_in_place,
-                "keep every elementwise output in its own buffer (pass in-place off), to compare arenas");
-  cmd->add_option("--print-after", c.print_after, "dump the IR after a pass (or 'all') to stderr");
+  cmd->add_option("--skip-pass", c.skip_passes,
+                  "leave out an optional pass, to compare what it saves (repeatable): " +
+                      fmt::format("{}", fmt::join(mote::passes::optional_pass_names(), ", ")))
+      ->allow_extra_args(false);  // one value per flag: a later positional is not swallowed
+  cmd->add_flag("--no-in-place", c.no_in_place, "the same as --skip-pass in-place");
+  cmd->add_option("--print-after", c.print_after, "dump the IR after a pass (or 'all') to stderr")
+      ->allow_extra_args(false);  // one value per flag: a later positional is not swallowed
   cmd->add_option("--optimize", c.optimize,
                   "speed (default: the fast int8 kernels where they apply) or size (the reference kernels, less code)")
       ->capture_default_str();
@@ -85,7 +91,21 @@ mote::driver::CompileOptions compile_options(const Common& c) {
   }
   o.input_shapes = mote::driver::parse_input_shapes(c.input_shapes);
   o.planner = c.planner;
-  o.in_place = !c.no_in_place;
+  for (const std::string& p : c.skip_passes) {
+    const std::vector<std::string>& optional = mote::passes::optional_pass_names();
+    if (std::find(optional.begin(), optional.end(), p) != optional.end()) {
+      if (std::find(o.skip_passes.begin(), o.skip_passes.end(), p) == o.skip_passes.end()) o.skip_passes.push_back(p);
+      continue;
+    }
+    const std::vector<std::string>& all = mote::passes::pass_names();
+    const bool exists = std::find(all.begin(), all.end(), p) != all.end();
+    const std::string hint = exists ? "" : mote::cli::nearest(p, optional);
+    throw Refusal(fmt::format("--skip-pass '{}': {}{}; the passes that may be skipped are {}", p,
+                              exists ? "the output needs this pass" : "no such pass",
+                              hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint), fmt::join(optional, ", ")));
+  }
+  if (c.no_in_place && std::find(o.skip_passes.begin(), o.skip_passes.end(), "in-place") == o.skip_passes.end())
+    o.skip_passes.push_back("in-place");
   o.print_after = c.print_after;
   o.target = mote::target::find_target(c.target);
   if (c.optimize != "speed" && c.optimize != "size")
@@ -112,9 +132,11 @@ void add_quantize(CLI::App* cmd, QuantArgs& q) {
                   "sample, or a batch N x the input's shape without its leading 1; <input name>.npy for several "
                   "inputs)");
   cmd->add_option("--calibration-method", q.method, "minmax or percentile (99.99%)")->capture_default_str();
-  cmd->add_option("--keep-float", q.keep_float, "with --quantize: this node (by name) stays float (repeatable)");
+  cmd->add_option("--keep-float", q.keep_float, "with --quantize: this node (by name) stays float (repeatable)")
+      ->allow_extra_args(false);  // one value per flag: a later positional is not swallowed
   cmd->add_option("--int16", q.int16,
-                  "with --quantize: this Conv/Gemm/MatMul (by name) gets int16 activations, int8 weights (repeatable)");
+                  "with --quantize: this Conv/Gemm/MatMul (by name) gets int16 activations, int8 weights (repeatable)")
+      ->allow_extra_args(false);  // one value per flag: a later positional is not swallowed
   cmd->add_option("--io", q.io,
                   "float, or int8: the C API takes and returns int8 (scale and zero point in the header); "
                   "needs int8 first and last layers (--quantize int8, or a QDQ model)")
@@ -186,8 +208,10 @@ int run_compile(const Common& c, const std::string& outdir, const std::string& n
   }
   fmt::print("mote: compiled {} ({} nodes)\n", o.model_path, r.graph.nodes.size());
   for (const std::string& f : files) fmt::print("  wrote {}\n", f);
-  fmt::print("  arena:   {} bytes (planner '{}'; one buffer per tensor would need {}, ideal lower bound {})\n",
-             r.memory.arena_bytes, r.memory.strategy, r.memory.unshared_bytes, r.memory.lower_bound_bytes);
+  fmt::print("  arena:   {} bytes (planner '{}'; one buffer per tensor would need {}, ideal lower bound {}; in the "
+             "model's own order {})\n",
+             r.memory.arena_bytes, r.memory.strategy, r.memory.unshared_bytes, r.memory.lower_bound_bytes,
+             r.memory.model_order_lower_bound_bytes);
   fmt::print("  weights: {} bytes\n", r.weight_bytes);
   fmt::print("  MACs:    {} per inference\n", r.macs);
   if (!footprint.empty()) fmt::print("  target:  {}\n", footprint);
@@ -238,7 +262,8 @@ int main(int argc, char** argv) {
   compile->add_option("--name", name, "C symbol prefix (default: from the file name)");
   std::vector<std::string> bind_specs;
   compile->add_option("--bind-input", bind_specs,
-                      "compile a graph input as a constant: NAME=VALUE.pb (a serialized TensorProto; repeatable)");
+                      "compile a graph input as a constant: NAME=VALUE.pb (a serialized TensorProto; repeatable)")
+      ->allow_extra_args(false);  // one value per flag: a later positional is not swallowed
   BudgetArgs ba;
   compile->add_option("--ram", ba.ram, "RAM budget (e.g. 256K); default: the target part's RAM");
   compile->add_option("--flash", ba.flash, "flash budget (e.g. 1M); default: the target part's flash");
@@ -285,7 +310,8 @@ int main(int argc, char** argv) {
   verify->add_flag("--no-sanitize", no_sanitize, "build without AddressSanitizer and UBSan");
   verify->add_flag("--keep", vo.keep, "keep the build folder");
   verify->add_option("--bind-input", vo.bind_inputs,
-                     "compile this graph input as a constant, its value taken from each data set (repeatable)");
+                     "compile this graph input as a constant, its value taken from each data set (repeatable)")
+      ->allow_extra_args(false);  // one value per flag: a later positional is not swallowed
   verify->add_option("--toolchain", vo.toolchain, "for Cortex-M targets: gcc (arm-none-eabi-g++) or clang (clang-14)")
       ->capture_default_str();
   QuantArgs vq;
@@ -349,7 +375,8 @@ int main(int argc, char** argv) {
 
   CLI::App* inspect = app.add_subcommand("inspect", "inputs, outputs, ops, parameters, MACs and unsupported nodes");
   inspect->add_option("model", ic.model, "ONNX model file (or a folder holding model.onnx)")->required();
-  inspect->add_option("--input-shape", ic.input_shapes, "fix an input's shape, NAME=1x3x32x32 (repeatable)");
+  inspect->add_option("--input-shape", ic.input_shapes, "fix an input's shape, NAME=1x3x32x32 (repeatable)")
+      ->allow_extra_args(false);  // one value per flag: a later positional is not swallowed
   bool inspect_json = false;
   inspect->add_flag("--json", inspect_json, "print one JSON object (docs/json.md)");
 

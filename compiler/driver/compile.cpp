@@ -71,7 +71,7 @@ std::string describe_options(const CompileOptions& o) {
   std::vector<std::string> parts = {"--target " + o.target.name,
                                     std::string("--optimize ") + (o.preference == ops::Preference::kSize ? "size" : "speed")};
   if (o.planner != "greedy") parts.push_back("--planner " + o.planner);
-  if (!o.in_place) parts.push_back("--no-in-place");
+  for (const std::string& p : o.skip_passes) parts.push_back("--skip-pass " + p);
   for (const auto& [name, dims] : o.input_shapes)
     parts.push_back(fmt::format("--input-shape {}={}", name, fmt::join(dims, "x")));
   for (const auto& bound : o.bound_input_files) parts.push_back("--bind-input " + bound.first);
@@ -108,7 +108,7 @@ CompileResult compile_graph(ir::Graph g, const CompileOptions& opts) {
   po.max_folded_bytes = opts.max_folded_bytes;
   po.target = opts.target;
   po.preference = opts.preference;
-  po.in_place = opts.in_place;
+  po.skip = opts.skip_passes;
   po.print_after = opts.print_after;
   po.dump = &std::cerr;
   if (opts.quantize) po.quantize = &*opts.quantize;

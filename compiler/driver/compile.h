@@ -40,8 +40,8 @@ struct CompileOptions {
   bool isolate_onnx = true;
   // --optimize speed|size: which of an operator's kernel variants select-kernels takes.
   ops::Preference preference = ops::Preference::kSpeed;
-  // Pass in-place: elementwise outputs over inputs read for the last time (--no-in-place: off).
-  bool in_place = true;
+  // Optional passes left out (--skip-pass NAME; --no-in-place is --skip-pass in-place).
+  std::vector<std::string> skip_passes;
 };
 
 struct CompileResult {

@@ -1,54 +1,29 @@
 #include "passes/memory/plan_memory.h"
 
-#include <numeric>
-
 #include <fmt/format.h>
 
-#include "compiler/ops/registry.h"
 #include "compiler/support/error.h"
+#include "passes/memory/storage.h"
 #include "passes/memory/strategy.h"
 
 namespace mote::passes {
-
-namespace {
-
-// Union-find over tensor ids: a view's output joins its input's storage.
-struct Storage {
-  std::vector<ir::TensorId> parent;
-  explicit Storage(size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
-  ir::TensorId root(ir::TensorId t) {
-    while (parent[static_cast<size_t>(t)] != t) t = parent[static_cast<size_t>(t)] = parent[static_cast<size_t>(parent[static_cast<size_t>(t)])];
-    return t;
-  }
-};
-
-}  // namespace
 
 MemoryReport plan_memory(ir::Graph& g, const std::string& strategy_name) {
   auto strategy = memory::make_strategy(strategy_name);
   if (!strategy) throw support::Refusal(fmt::format("unknown memory planner '{}' (known: greedy, linear)", strategy_name));
 
-  Storage storage(g.tensors.size());
-  for (const ir::Node& n : g.nodes) {
-    const ops::OpDef* def = ops::find_op(n.op);
-    if (!def || !def->is_view || n.inputs.empty()) continue;
-    const ir::TensorId in = n.inputs[0], out = n.outputs[0];
-    if (in != ir::kNoTensor && out != ir::kNoTensor && g.lives_in_arena(in) && g.lives_in_arena(out))
-      storage.parent[static_cast<size_t>(out)] = storage.root(in);
-  }
+  memory::StorageGroups storage = memory::view_groups(g);
   // An output written over its input (pass in-place) takes the input's bytes too.
-  for (const ir::Node& n : g.nodes) {
-    if (!n.kernel || n.kernel->in_place_of == ir::kNoTensor || n.kernel->outputs.empty()) continue;
-    const ir::TensorId out = n.kernel->outputs[0];
-    storage.parent[static_cast<size_t>(storage.root(out))] = storage.root(n.kernel->in_place_of);
-  }
+  for (const ir::Node& n : g.nodes)
+    if (n.kernel && n.kernel->in_place_of != ir::kNoTensor && !n.kernel->outputs.empty())
+      storage.join(n.kernel->outputs[0], n.kernel->in_place_of);
 
   // One buffer per storage root, spanning the lifetimes of all its tensors.
   std::vector<int> buffer_of(g.tensors.size(), -1);
   std::vector<memory::Buffer> buffers;
   auto touch = [&](ir::TensorId t, int step) {
     if (t == ir::kNoTensor || !g.lives_in_arena(t)) return;
-    const ir::TensorId r = storage.root(t);
+    const ir::TensorId r = storage.find(t);
     int& b = buffer_of[static_cast<size_t>(r)];
     if (b < 0) {
       b = static_cast<int>(buffers.size());
@@ -82,7 +57,7 @@ MemoryReport plan_memory(ir::Graph& g, const std::string& strategy_name) {
     ir::Tensor& tensor = g.tensors[t];
     tensor.arena_offset = -1;
     if (!g.lives_in_arena(static_cast<ir::TensorId>(t))) continue;
-    const int b = buffer_of[static_cast<size_t>(storage.root(static_cast<ir::TensorId>(t)))];
+    const int b = buffer_of[static_cast<size_t>(storage.find(static_cast<ir::TensorId>(t)))];
     if (b >= 0) tensor.arena_offset = buffers[static_cast<size_t>(b)].offset;
   }
   for (const auto& [node, b] : scratch) g.nodes[node].kernel->scratch_offset = buffers[static_cast<size_t>(b)].offset;

@@ -16,6 +16,9 @@ struct MemoryReport {
   int64_t arena_bytes = 0;
   int64_t lower_bound_bytes = 0;  // the most bytes live at one step: no plan can beat it
   int64_t unshared_bytes = 0;     // sum of all arena tensors and scratch: one buffer each
+  // The lower bound of the order the nodes came in from the model, before pass
+  // schedule chose another (equal to lower_bound_bytes when it kept it).
+  int64_t model_order_lower_bound_bytes = 0;
 };
 
 MemoryReport plan_memory(ir::Graph& g, const std::string& strategy = "greedy");
