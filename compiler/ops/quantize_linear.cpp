@@ -84,10 +84,15 @@ void quantize_infer(InferContext& ctx) {
 void dequantize_infer(InferContext& ctx) {
   ctx.allow_attrs({"axis", "block_size", "output_dtype"});
   const ir::DType x = ctx.dtype(0);
-  // int32 data (biases) has no zero point but 0; ONNX's reference then computes in float too.
-  ctx.require(is_quantized_type(x) || (x == ir::DType::kI32 && !ctx.has_input(2)),
-              "dequantizing {} is not supported (only uint8, int8 and int16, or int32 without zero point)",
-              ir::dtype_name(x));
+  // int32 data (biases) has no zero point but 0; ONNX's reference then computes in
+  // float too. onnxruntime's quantizer writes that 0 out, as ONNX allows.
+  ctx.require(is_quantized_type(x) || x == ir::DType::kI32,
+              "dequantizing {} is not supported (only uint8, int8, int16 and int32)", ir::dtype_name(x));
+  if (x == ir::DType::kI32 && ctx.has_input(2)) {
+    ctx.require(ctx.is_const(2), "an int32 zero point must be a constant 0, not computed at run time");
+    for (int64_t z : ctx.const_ints_unbounded(2, "zero point"))
+      ctx.require(z == 0, "an int32 zero point must be 0 (ONNX), not {}", z);
+  }
   const int64_t code = ctx.attr_int("output_dtype", 0);
   ctx.require(code == 0 || code == 1, "output_dtype {} is not supported (only float32)", code);
   check_quant_params(ctx, 0);
