@@ -327,7 +327,8 @@ int main(int argc, char** argv) {
       ->check(number_in(0, 1));
   verify->add_flag("--json", vo.json, "print one JSON object (docs/json.md); the report goes to stderr");
   verify->add_flag("--per-layer", vo.per_layer,
-                   "with --quantize int8 (host only): each tensor's int8-vs-float SNR, max error and scale; the worst layer");
+                   "with --quantize int8 (host only): each tensor's int8-vs-float SNR, max error and scale; the worst "
+                   "layer (--json: 'layers')");
 
   Common calc;
   mote::driver::CalibrateOptions calo;
@@ -451,7 +452,6 @@ int main(int argc, char** argv) {
       if (vo.data_dir.empty()) vo.data_dir = ".";
       vo.build.sanitize = !no_sanitize;
       vo.snr_bar = min_snr->count() > 0;
-      if (vo.per_layer && vo.json) throw Refusal("--per-layer has no --json form yet: drop one of them");
       if (vo.per_layer && !vo.compile.target.host)  // before calibrating
         throw Refusal(fmt::format("--per-layer runs on the host only, not on '{}': drop --target", vo.compile.target.name));
       apply_quantize(vo.compile, vq);

@@ -247,7 +247,9 @@ bool verify_group(const VerifyOptions& opts, const std::vector<DataSet>& sets, C
 }
 
 // verify --json (docs/json.md). SNR is null when the output is exact (no noise).
-std::string verify_json(const VerifyOptions& opts, const Totals& totals, bool ok, const std::vector<bool>& output_oks) {
+// With --per-layer, `layers` carries layer_report's rows (null when its builds failed).
+std::string verify_json(const VerifyOptions& opts, const Totals& totals, bool ok, const std::vector<bool>& output_oks,
+                        const LayerErrors* layers) {
   namespace json = llvm::json;
   auto finite = [](double v) { return std::isfinite(v) ? json::Value(v) : json::Value(nullptr); };
   json::Array records;
@@ -292,28 +294,32 @@ std::string verify_json(const VerifyOptions& opts, const Totals& totals, bool ok
     o["atol"] = opts.tolerance.atol;
     o["rtol"] = opts.tolerance.rtol;
   }
+  if (layers) {
+    json::Array rows;
+    for (const LayerError& l : layers->rows)
+      rows.push_back(json::Object{{"tensor", json::fixUTF8(l.tensor)}, {"node", json::fixUTF8(l.node)},
+                                  {"op", l.op}, {"dtype", l.dtype}, {"quantized", l.quantized},
+                                  {"snr_db", finite(l.snr_db)}, {"max_abs_err", l.max_abs},
+                                  {"scale", l.scale == "-" ? json::Value(nullptr) : json::Value(l.scale)}});
+    o["layers"] = layers->ok ? json::Value(std::move(rows)) : json::Value(nullptr);
+  }
   std::string text;
   llvm::raw_string_ostream os(text);
   os << json::Value(std::move(o));
   return os.str();
 }
 
-}  // namespace
-
-int verify(const VerifyOptions& opts) {
-  if (opts.per_layer) {
-    // Refuse unsupported combinations (layer_report throws) before the long plain verify.
-    if (!opts.compile.quantize || !opts.compile.target.host || !opts.bind_inputs.empty()) return layer_report(opts);
-    VerifyOptions plain = opts;
-    plain.per_layer = false;
-    const int code = verify(plain);
-    return std::max(code, layer_report(opts));
-  }
+// Compiles, runs and judges; with `layers` (--per-layer) their table follows the verdict.
+int verify_sets(const VerifyOptions& opts, const LayerErrors* layers) {
   const std::vector<DataSet> sets = find_data_sets(opts.data_dir);
   std::FILE* const out = report_stream(opts);
   Totals totals;
+  auto print_layers = [&] {
+    if (layers && layers->ok) print_layer_errors(*layers, out);
+  };
   auto build_failed = [&] {
-    if (opts.json) fmt::print("{}\n", verify_json(opts, totals, false, {}));
+    if (opts.json) fmt::print("{}\n", verify_json(opts, totals, false, {}, layers));
+    print_layers();
     return support::kExitVerifyFailed;
   };
   if (opts.bind_inputs.empty()) {
@@ -353,19 +359,32 @@ int verify(const VerifyOptions& opts) {
       output_oks.push_back(out_ok);
       parts.push_back(part);
     }
-    if (opts.json) fmt::print("{}\n", verify_json(opts, totals, ok, output_oks));
+    if (opts.json) fmt::print("{}\n", verify_json(opts, totals, ok, output_oks, layers));
     fmt::print(out, "verify: {}: {} on {} ({}{}): {}/{} data sets ran; {}\n", totals.model, ok ? "PASS" : "FAIL",
                opts.compile.target.name, opts.compile.quantize ? "int8" : "SNR",
                opts.compile.io_int8 ? ", int8 C API" : "", totals.passed, totals.sets, fmt::join(parts, "; "));
+    print_layers();
     return ok ? support::kExitOk : support::kExitVerifyFailed;
   }
   const bool ok = totals.passed == totals.sets;
-  if (opts.json) fmt::print("{}\n", verify_json(opts, totals, ok, {}));
+  if (opts.json) fmt::print("{}\n", verify_json(opts, totals, ok, {}, layers));
   fmt::print(out, "verify: {}: {} on {}: {}/{} data sets (max abs err {:.3g}, max rel err {:.3g}, atol {:g}, rtol {:g}){}\n",
              totals.model, ok ? "PASS" : "FAIL", opts.compile.target.name, totals.passed, totals.sets,
              totals.worst_abs, totals.worst_rel, opts.tolerance.atol, opts.tolerance.rtol,
              opts.bind_inputs.empty() ? "" : fmt::format(" with {} bound at compile time", fmt::join(opts.bind_inputs, ", ")));
+  print_layers();
   return ok ? support::kExitOk : support::kExitVerifyFailed;
+}
+
+}  // namespace
+
+int verify(const VerifyOptions& opts) {
+  if (!opts.per_layer) return verify_sets(opts, nullptr);
+  // The per-layer figures first (refusing what it cannot do before anything long
+  // runs), so that the verdict, its JSON and the table come out together.
+  const LayerErrors layers = measure_layer_errors(opts, report_stream(opts));
+  const int code = verify_sets(opts, &layers);
+  return layers.ok ? code : support::kExitVerifyFailed;
 }
 
 }  // namespace mote::driver

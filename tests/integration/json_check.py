@@ -71,6 +71,21 @@ q = run_json("verify", "verify", digits, "--quantize", "int8", "--calibrate", ca
 outs = q.get("outputs", [])
 check(q.get("mode") == "accuracy" and len(outs) == 1 and outs[0].get("snr_db", 0) > 20 and "top1" in outs[0],
       "verify int8: accuracy mode with SNR and top-1")
+# --per-layer: the table's rows as `layers`, each SNR as the text table prints it.
+pl = run_json("verify", "verify", digits, "--quantize", "int8", "--calibrate", cal, "--per-layer", "--json")
+text = subprocess.run([mote, "verify", digits, "--quantize", "int8", "--calibrate", cal, "--per-layer"],
+                      capture_output=True, text=True, timeout=900).stdout
+table = [line.split() for line in text.splitlines()
+         if line.startswith("  ") and len(line.split()) == 6 and line.split()[0] != "tensor"]
+layers = pl.get("layers") or []
+keys = {"tensor", "node", "op", "dtype", "quantized", "snr_db", "max_abs_err", "scale"}
+check(len(layers) == len(table) == 3 and all(set(l) == keys for l in layers),
+      "verify --per-layer: one `layers` entry per table row, with the documented keys")
+check(all(l["tensor"] == t[0] and l["op"] == t[1] and l["dtype"] == t[2] and "%.1f" % l["snr_db"] == t[3] and
+          l["scale"] == t[5] for l, t in zip(layers, table)),
+      "verify --per-layer: tensor, op, dtype, SNR (0.1 dB) and scale as the text table")
+check([l["node"] for l in layers] == ["/net/net.0/Gemm", "/net/net.2/Gemm", "/net/net.4/Gemm"],
+      "verify --per-layer: each row names the int8 Gemm computing it")
 bad = run_json("verify", "verify", digits, "--atol", "0", "--rtol", "0", "--json", code=1)
 check(bad.get("result") == "FAIL", "verify: a zero tolerance fails, as JSON")
 
