@@ -371,6 +371,9 @@ int main(int argc, char** argv) {
   report_cmd->add_option("-o,--output", ro.output, "the HTML file to write")->required();
   report_cmd->add_option("--toolchain", ro.toolchain, "for Cortex-M targets: gcc or clang")->capture_default_str();
   report_cmd->add_flag("--json", ro.json, "also print the page's data as one JSON object (docs/json.md)");
+  report_cmd->add_option("--data", ro.data_dir,
+                         "with --quantize int8: test data (test_data_set_*/) whose inputs measure each layer's int8 SNR "
+                         "against float, as verify --per-layer does (default: the model's folder, if it holds any)");
   QuantArgs rq;
   add_quantize(report_cmd, rq);
 

@@ -1,6 +1,7 @@
 #include "compiler/driver/report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 
@@ -11,6 +12,8 @@
 #include "codegen/generate.h"
 #include "compiler/driver/bench.h"
 #include "compiler/driver/footprint.h"
+#include "compiler/driver/layer_report.h"
+#include "compiler/driver/test_data.h"
 #include "compiler/ops/registry.h"
 #include "compiler/support/error.h"
 #include "compiler/support/files.h"
@@ -121,6 +124,56 @@ std::string bar(const char* what, int64_t needed, int64_t available) {
                      what, frac > 1 ? " over" : "", std::min(100.0, frac * 100), needed, available, frac * 100);
 }
 
+// The data for the SNR column: --data, else the model's folder if it holds test
+// data, else none ("").
+std::string snr_data_dir(const ReportOptions& opts) {
+  if (!opts.data_dir.empty()) return opts.data_dir;
+  std::string dir = std::filesystem::path(opts.compile.model_path).parent_path().string();
+  if (dir.empty()) dir = ".";
+  try {
+    find_data_sets(dir);
+  } catch (const support::Refusal&) {
+    return "";
+  }
+  return dir;
+}
+
+// The SNR column: verify --per-layer's measurement (layer_report.h), each int8
+// tensor credited to the layer whose kernel computes it, matched by node name. It
+// runs on the host whatever the target: the int8 kernels of every core compute
+// what the reference kernels compute, bit for bit (tests/kernels), so the figures
+// are the target's too.
+void add_snr(const ReportOptions& opts, ReportData& d) {
+  if (!opts.compile.quantize) {
+    if (!opts.data_dir.empty())
+      throw support::Refusal("--data measures the int8 SNR per layer: it needs --quantize int8 --calibrate DIR");
+    return;
+  }
+  const std::string data = snr_data_dir(opts);
+  if (data.empty()) {
+    fmt::print(stderr, "mote: report: no test data in the model's folder, so no int8 SNR column (give --data DIR)\n");
+    return;
+  }
+  VerifyOptions vo;
+  vo.compile = opts.compile;
+  vo.compile.target = target::host_target();
+  vo.data_dir = data;
+  const LayerErrors e = measure_layer_errors(vo, stderr);
+  if (!e.ok) throw support::Error(support::kExitVerifyFailed, "the per-layer int8 comparison failed (see above)");
+  d.snr_data_sets = e.data_sets;
+  d.snr_data = data;
+  for (const LayerError& row : e.rows) {
+    if (!row.quantized) continue;  // kept float: its layer shows a dash
+    const auto l = std::find_if(d.layers.begin(), d.layers.end(), [&](const ReportData::Layer& x) { return x.name == row.node; });
+    if (l == d.layers.end()) {
+      // The exposed build is the plain one plus DequantizeLinear nodes: a miss is a bug.
+      fmt::print(stderr, "mote: report: warning: no layer '{}' for int8 tensor '{}'\n", row.node, row.tensor);
+      continue;
+    }
+    if (!l->snr_db) l->snr_db = row.snr_db;  // a node's first output
+  }
+}
+
 }  // namespace
 
 ReportData make_report(const ReportOptions& opts) {
@@ -179,6 +232,7 @@ ReportData make_report(const ReportOptions& opts) {
     if (l.live_bytes > d.peak_bytes) d.peak_bytes = l.live_bytes, d.peak_step = static_cast<int>(i);
     d.layers.push_back(l);
   }
+  add_snr(opts, d);
   return d;
 }
 
@@ -190,7 +244,8 @@ std::string report_json(const ReportData& d) {
     layers.push_back(json::Object{{"index", static_cast<int64_t>(l.index)}, {"name", json::fixUTF8(l.name)},
                                   {"op", l.op}, {"variant", l.variant}, {"output_shape", l.output_shape},
                                   {"macs", l.macs}, {"weights_bytes", l.weights_bytes}, {"live_bytes", l.live_bytes},
-                                  {"instructions", opt(l.instructions)}});
+                                  {"instructions", opt(l.instructions)},
+                                  {"snr_db", l.snr_db && std::isfinite(*l.snr_db) ? json::Value(*l.snr_db) : json::Value(nullptr)}});
   for (const ReportData::Box& b : d.boxes)
     boxes.push_back(json::Object{{"label", json::fixUTF8(b.label)}, {"kind", b.kind}, {"offset", b.offset},
                                  {"size", b.size}, {"first", b.first}, {"last", b.last}});
@@ -200,6 +255,8 @@ std::string report_json(const ReportData& d) {
                  {"instructions", opt(d.instructions)}, {"peak_step", d.peak_step}, {"peak_bytes", d.peak_bytes},
                  {"ram_needed_bytes", opt(d.ram_needed)}, {"ram_available_bytes", opt(d.ram_available)},
                  {"flash_needed_bytes", opt(d.flash_needed)}, {"flash_available_bytes", opt(d.flash_available)},
+                 {"snr_data_sets", opt(d.snr_data_sets)},
+                 {"snr_data", d.snr_data_sets ? json::Value(json::fixUTF8(d.snr_data)) : json::Value(nullptr)},
                  {"layers", std::move(layers)}, {"buffers", std::move(boxes)}};
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -234,6 +291,8 @@ std::string report_html(const ReportData& d) {
   row("macs", "MACs per inference", std::to_string(d.macs));
   row("instructions", "instructions per inference (QEMU count, not cycles)",
       d.instructions ? std::to_string(*d.instructions) : std::string("-"));
+  if (d.snr_data_sets)
+    row("snr-data", "int8 SNR measured on", fmt::format("{} data sets of {}", *d.snr_data_sets, html(d.snr_data)));
   h += "</dl>\n";
   if (d.ram_needed) {
     h += "<h2>Budget of the part</h2>\n";
@@ -244,19 +303,29 @@ std::string report_html(const ReportData& d) {
        "it is live and the arena bytes it holds; the red column is the peak.</p>\n";
   h += svg_plan(d);
   h += "<h2>Layers</h2>\n<table id=\"layers\">\n<thead><tr><th>#</th><th class=\"text\">layer</th><th class=\"text\">op"
-       "</th><th class=\"text\">output</th><th>MACs</th><th>weights B</th><th>live B</th><th>instructions</th>"
-       "<th class=\"text\">kernel</th></tr></thead>\n<tbody>\n";
-  for (const ReportData::Layer& l : d.layers)
+       "</th><th class=\"text\">output</th><th>MACs</th><th>weights B</th><th>live B</th><th>instructions</th>";
+  if (d.snr_data_sets) h += "<th class=\"snr\">SNR (dB)</th>";
+  h += "<th class=\"text\">kernel</th></tr></thead>\n<tbody>\n";
+  for (const ReportData::Layer& l : d.layers) {
+    // The precision verify --per-layer prints.
+    const std::string snr = !d.snr_data_sets ? ""
+                            : !l.snr_db      ? "<td class=\"snr\">-</td>"
+                                             : fmt::format("<td class=\"snr\">{:.1f}</td>", *l.snr_db);
     h += fmt::format(
         "<tr{}><td class=\"index\">{}</td><td class=\"text name\">{}</td><td class=\"text op\">{}</td>"
         "<td class=\"text shape\">{}</td><td class=\"macs\">{}</td><td class=\"weights\">{}</td><td class=\"live\">{}</td>"
-        "<td class=\"instructions\">{}</td><td class=\"text variant\">{}</td></tr>\n",
+        "<td class=\"instructions\">{}</td>{}<td class=\"text variant\">{}</td></tr>\n",
         static_cast<int>(l.index) == d.peak_step ? " class=\"peak\"" : "", l.index, html(l.name), html(l.op),
         html(l.output_shape), l.macs, l.weights_bytes, l.live_bytes,
-        l.instructions ? std::to_string(*l.instructions) : std::string("-"), html(l.variant));
+        l.instructions ? std::to_string(*l.instructions) : std::string("-"), snr, html(l.variant));
+  }
   h += "</tbody>\n</table>\n<p>Generated by Mote. Instructions per layer come from a build with the profiling hooks "
-       "(mote bench --per-layer); live bytes count the tensors and scratch the plan holds at that step.</p>\n"
-       "</body>\n</html>\n";
+       "(mote bench --per-layer); live bytes count the tensors and scratch the plan holds at that step.";
+  if (d.snr_data_sets)
+    h += " SNR is the layer's int8 output against the float model's, 10&#183;log10(&#931;float&#178; / "
+         "&#931;(int8 &#8722; float)&#178;) over the data sets, as mote verify --per-layer measures it on the host; "
+         "a dash: the layer stays float or has no int8 output of its own.";
+  h += "</p>\n</body>\n</html>\n";
   return h;
 }
 
@@ -267,8 +336,10 @@ int report(const ReportOptions& opts) {
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   support::write_file(opts.output, report_html(d));
   if (opts.json) fmt::print("{}\n", report_json(d));
-  else fmt::print("mote: wrote {} ({} layers, arena {} bytes, peak at step {})\n", opts.output, d.layers.size(),
-                  d.arena_bytes, d.peak_step);
+  else
+    fmt::print("mote: wrote {} ({} layers, arena {} bytes, peak at step {}{})\n", opts.output, d.layers.size(),
+               d.arena_bytes, d.peak_step,
+               d.snr_data_sets ? fmt::format(", int8 SNR per layer over {} data sets", *d.snr_data_sets) : "");
   return support::kExitOk;
 }
 
