@@ -6,8 +6,15 @@
 #
 #   bash scripts/fuzz.sh SECONDS [TARGET...]     e.g. bash scripts/fuzz.sh 60 fuzz_compile
 #
-# Environment: FUZZ_BUILD (build folder, default build-fuzz), FUZZ_KEEP_CORPUS=1
-# (keep the corpus grown by earlier runs), FUZZ_FLAGS (more libFuzzer flags).
+# Environment:
+#   FUZZ_BUILD        build folder (default build-fuzz)
+#   FUZZ_KEEP_CORPUS=1  keep the corpus grown by earlier runs
+#   FUZZ_FLAGS        more libFuzzer flags; "-fork=2 -ignore_timeouts=0 -ignore_ooms=0"
+#                     runs two processes (fork mode ignores timeouts and running out
+#                     of memory unless told not to)
+#   FUZZ_SMALL_SEEDS=1  leave out seeds over 64 KiB (the larger shipped models): the
+#                     whole compile of a small model runs about ten times faster, so
+#                     a long campaign covers more of the compiler per hour
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -64,6 +71,7 @@ for t in "${targets[@]}"; do
   corpus="$build/corpus/$t"
   [ "${FUZZ_KEEP_CORPUS:-0}" = 1 ] || rm -rf "$corpus"
   seeds "$t" "$corpus"
+  [ "${FUZZ_SMALL_SEEDS:-0}" = 1 ] && find "$corpus" -type f -size +64k -delete
   log="$build/$t.log"
   echo "fuzz: $t for ${seconds} s on $(ls "$corpus" | wc -l) seeds"
   # -timeout: one input may take 20 s at most (a hang is a bug); -rss_limit_mb: a
@@ -76,7 +84,12 @@ for t in "${targets[@]}"; do
   rc=$?
   set -e
   runs=$(grep -h "stat::number_of_executed_units" "$log" | awk '{s += $2} END {print s + 0}')
-  if [ $rc -ne 0 ] || grep -q -E "ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|SUMMARY: " "$log"; then
+  # With FUZZ_FLAGS=-fork=N (N processes) the count is on libFuzzer's last "#N:" line.
+  if [ "$runs" = 0 ]; then runs=$(grep -E -o "^#[0-9]+:" "$log" | tail -1 | tr -d '#:'); runs=${runs:-0}; fi
+  # Fork mode tallies what its children hit: any oom, timeout or crash fails the run.
+  forked_bad=$(grep -E -o "oom/timeout/crash: [0-9]+/[0-9]+/[0-9]+" "$log" | tail -1 | grep -v -c ": 0/0/0$" || true)
+  if [ $rc -ne 0 ] || [ "$forked_bad" != 0 ] ||
+     grep -q -E "ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|SUMMARY: " "$log"; then
     echo "fuzz: $t FAILED after $runs executions (exit $rc); see $log and $build/artifacts/"
     grep -m5 -E "ERROR|runtime error|SUMMARY|not a refusal" "$log" || tail -20 "$log"
     status=1

@@ -102,3 +102,18 @@ TEST_CASE("a constant graph output gets a copy node", "[passes][resolve]") {
   CHECK(!b.g.tensor(b.g.outputs[0]).is_constant());
   CHECK(b.g.tensor(b.g.outputs[0]).name == "c");
 }
+
+TEST_CASE("DequantizeLinear of int32 takes a zero point of 0 and refuses any other", "[passes][resolve][quant]") {
+  auto dequantize = [](const std::vector<int64_t>& zero_point, bool constant) {
+    test::GraphBuilder b;
+    const auto x = b.input("x", {3}, ir::DType::kI32);
+    const auto s = b.constant("s", {3}, {0.5, 0.25, 0.125});
+    const auto z = constant ? b.constant("z", {3}, std::vector<double>(zero_point.begin(), zero_point.end()), ir::DType::kI32)
+                            : b.input("z", {3}, ir::DType::kI32);
+    b.output(b.node("DequantizeLinear", {x, s, z}, {{"axis", int64_t{0}}}));
+    passes::resolve(b.g);
+  };
+  CHECK_NOTHROW(dequantize({0, 0, 0}, true));  // as onnxruntime's quantize_static writes biases
+  CHECK_THROWS_WITH(dequantize({0, 3, 0}, true), Catch::Contains("an int32 zero point must be 0 (ONNX), not 3"));
+  CHECK_THROWS_WITH(dequantize({0, 0, 0}, false), Catch::Contains("an int32 zero point must be a constant 0"));
+}
