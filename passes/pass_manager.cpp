@@ -10,6 +10,7 @@
 #include "passes/eliminate_identity.h"
 #include "passes/expose_intermediates.h"
 #include "passes/fold_batch_norm.h"
+#include "passes/fold_pad.h"
 #include "passes/fold_qdq.h"
 #include "passes/fuse_activation.h"
 #include "passes/in_place.h"
@@ -36,7 +37,7 @@ struct PassInfo {
 const std::vector<PassInfo>& pass_table() {
   static const std::vector<PassInfo> table = {
       {"dce", false},          {"resolve", false},         {"eliminate-identity", false}, {"dce-2", false},
-      {"fold-batch-norm", true}, {"fuse-activation", true},     {"qdq-signed", false},
+      {"fold-batch-norm", true}, {"fold-pad", true},       {"fuse-activation", true},     {"qdq-signed", false},
       {"fold-qdq", false},     {"qoperator-to-int8", false}, {"quantize-int8", false},    {"int8-io", false},
       {"select-kernels", false}, {"schedule", true},       {"in-place", true},            {"plan-memory", false}};
   return table;
@@ -76,6 +77,9 @@ MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
       [&] { eliminate_dead_code(g); },
       // Before fusion, so Gemm→BN→Relu becomes Gemm→Relu and fuses.
       [&] { fold_batch_norm(g); },
+      // Once resolve has made every Pad's pads and value constants, and before
+      // quantize-int8, so int8 builds get it too.
+      [&] { fold_pad(g); },
       [&] { fuse_activation(g); },
       [&] { qdq_signed(g); },
       // After fusion, so a QDQ model's Conv+Relu folds into one int8 layer with its clamp.
