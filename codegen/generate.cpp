@@ -8,6 +8,7 @@
 #include "codegen/escape.h"
 #include "codegen/kernel_files.h"
 #include "codegen/literals.h"
+#include "codegen/naming.h"
 #include "codegen/symbols.h"
 #include "compiler/ops/registry.h"
 #include "compiler/support/error.h"
@@ -25,11 +26,6 @@ std::string banner(const Options& o) {
 std::string dims_list(const ir::Shape& s) {
   if (s.empty()) return "1";
   return fmt::format("{}", fmt::join(s, ", "));
-}
-
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // --- SYMBOL.h -------------------------------------------------------------
@@ -59,7 +55,7 @@ std::string quant_defines(const ir::Tensor& t, const std::string& K) {
 const std::vector<ir::TensorId>& api_outputs(const ir::Graph& g) { return g.outputs; }
 
 std::string emit_header(const ir::Graph& g, const Options& o, const Symbols& s) {
-  const std::string P = o.symbol, U = upper(o.symbol);
+  const std::string P = o.symbol, U = macro_prefix(o.symbol);
   std::string h = banner(o);
   h += fmt::format(
       "//\n// C API of model '{0}'. Call {1}_run() with one buffer per input and output.\n"
@@ -141,7 +137,7 @@ std::string emit_weights(const ir::Graph& g, const Options& o, const Symbols& s)
   w += fmt::format("//\n// {} constant tensors of model '{}', {} bytes, as const arrays so they stay in flash.\n\n",
                    consts.size(), o.symbol, bytes);
   w += "#include <math.h>\n#include <stdint.h>\n\n";
-  const std::string U = upper(o.symbol);
+  const std::string U = macro_prefix(o.symbol);
   w += fmt::format("// -D{0}_WEIGHTS_SECTION='\".sec\"' places every array below in that linker section.\n"
                    "#ifdef {0}_WEIGHTS_SECTION\n#define {0}_WEIGHTS_PLACE __attribute__((section({0}_WEIGHTS_SECTION)))\n"
                    "#else\n#define {0}_WEIGHTS_PLACE\n#endif\n\n",
@@ -211,7 +207,7 @@ constexpr const char* kProfileHooks =
     "#ifndef MOTE_LAYER_END\n#define MOTE_LAYER_END(index, name) ((void)0)\n#endif\n\n";
 
 std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, const std::vector<ops::Cost>& costs) {
-  const std::string P = o.symbol, U = upper(o.symbol);
+  const std::string P = o.symbol, U = macro_prefix(o.symbol);
   std::string src = banner(o);
   int64_t macs = 0;
   for (const ops::Cost& c : costs) macs += c.macs;

@@ -39,4 +39,10 @@ std::string NameTable::unique(const std::string& prefix, const std::string& name
   return id;
 }
 
+std::string macro_prefix(const std::string& symbol) {
+  std::string out = symbol;
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
 }  // namespace mote::codegen

@@ -10,6 +10,10 @@ namespace mote::codegen {
 // or an underscore).
 std::string c_identifier(const std::string& name);
 
+// The prefix of the macros a model's generated files define (SYMBOL_ARENA_BYTES,
+// SYMBOL_EXTERNAL_ARENA, ...): its symbol in capitals. Exported libraries name them too.
+std::string macro_prefix(const std::string& symbol);
+
 // Hands out identifiers that are unique within one generated file.
 class NameTable {
  public:

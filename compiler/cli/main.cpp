@@ -192,13 +192,13 @@ int run_compile(const Common& c, const std::string& outdir, const std::string& n
   if (!t.host || mote::driver::has_budget(budget)) {
     fit_check = mote::driver::check_fits(r, t, budget, ba.toolchain, o.model_path);
     const mote::driver::FitCheck& fit = *fit_check;
-    if (!fit.fits)
-      throw mote::driver::BudgetRefusal(fit.message, mote::driver::budget_json(fit, t.host ? "the given budget" : t.name));
+    const std::string against = t.host ? "the given budget" : t.name;
+    if (!fit.fits) throw mote::driver::BudgetRefusal(fit.message, mote::driver::budget_json(fit, against));
     const mote::driver::Footprint& fp = fit.footprint;
     footprint = mote::driver::footprint_summary(fp);
     if (mote::driver::has_budget(budget))
       footprint += fmt::format("\n  budget:  fits {}: RAM {} + reserve {} <= {} bytes, flash {} + reserve {} <= {} bytes",
-                               t.host ? "the given budget" : t.name, fp.ram(), budget.reserve_ram, budget.ram,
+                               against, fp.ram(), budget.reserve_ram, budget.ram,
                                fp.flash(), budget.reserve_flash, budget.flash);
   }
   const std::vector<std::string> files = mote::driver::write_outputs(r, outdir);

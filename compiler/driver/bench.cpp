@@ -155,7 +155,7 @@ int bench(const BenchOptions& opts) {
         items.push_back(fmt::format(
             "{{\"index\": {}, \"name\": {}, \"op\": \"{}\", \"variant\": \"{}\", \"instructions\": {}, "
             "\"macs\": {}, \"macs_per_instruction\": {:.4f}}}",
-            l.index, json_string(l.name), l.op, l.variant, l.instructions, l.macs, l.macs_per_instruction()));
+            l.index, json_quote(l.name), l.op, l.variant, l.instructions, l.macs, l.macs_per_instruction()));
       layers_json = fmt::format(", \"layers\": [{}]", fmt::join(items, ", "));
     }
     fmt::print(

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "codegen/naming.h"
 #include "compiler/support/error.h"
 #include "compiler/support/files.h"
 
@@ -16,11 +17,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using Layout = std::vector<std::pair<std::string, std::string>>;  // relative path, contents
-
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // The generated files, under src/ in every layout.
 void add_sources(Layout& l, const CompileResult& r) {
@@ -64,7 +60,7 @@ std::string example_body(const std::string& P, const std::string& U, const std::
 }
 
 Layout arduino(const CompileResult& r, const ExportOptions& o) {
-  const std::string P = r.symbol, U = upper(P);
+  const std::string P = r.symbol, U = codegen::macro_prefix(P);
   Layout l;
   l.push_back({"library.properties",
                fmt::format("name={0}\nversion={1}\nauthor=Mote\nmaintainer=Mote\nsentence={2}\n"
@@ -84,7 +80,7 @@ Layout arduino(const CompileResult& r, const ExportOptions& o) {
 }
 
 Layout platformio(const CompileResult& r, const ExportOptions& o) {
-  const std::string P = r.symbol, U = upper(P);
+  const std::string P = r.symbol, U = codegen::macro_prefix(P);
   Layout l;
   l.push_back({"library.json",
                fmt::format("{{\n  \"name\": \"{0}\",\n  \"version\": \"{1}\",\n  \"description\": \"{2}\",\n"
@@ -103,7 +99,7 @@ Layout platformio(const CompileResult& r, const ExportOptions& o) {
 }
 
 Layout zephyr(const CompileResult& r, const ExportOptions& o) {
-  const std::string P = r.symbol, U = upper(P);
+  const std::string P = r.symbol, U = codegen::macro_prefix(P);
   Layout l;
   l.push_back({"zephyr/module.yml", fmt::format("name: mote-{}\nbuild:\n  cmake: .\n  kconfig: Kconfig\n", P)});
   l.push_back({"CMakeLists.txt",

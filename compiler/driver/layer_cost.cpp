@@ -41,20 +41,4 @@ void print_layer_costs(const std::vector<LayerCost>& layers, uint64_t total, int
   fmt::print("  layers sum to {} instructions of {} (the rest: the call, null checks, views)\n", sum, total);
 }
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (c < 0x20) {
-      out += fmt::format("\\u{:04x}", c);
-    } else {
-      out += ch;
-    }
-  }
-  return out + "\"";
-}
-
 }  // namespace mote::driver

@@ -25,7 +25,4 @@ std::vector<LayerCost> layer_costs(const ir::Graph& g, const std::vector<uint64_
 // The table, with each layer's share of the whole inference.
 void print_layer_costs(const std::vector<LayerCost>& layers, uint64_t total_instructions, int64_t systick_hz);
 
-// A JSON string literal (quotes and escapes) for a name from the model.
-std::string json_string(const std::string& s);
-
 }  // namespace mote::driver
