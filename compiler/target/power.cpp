@@ -46,6 +46,17 @@ const std::map<std::string, PartPower>& parts() {
         "84.4 uA/MHz (44.1 uA/MHz on the SMPS, Table 44)",
         "DS13086 Rev 10, Table 62: Stop 3 mode on LDO, RTC disabled, all SRAMs retained, VDD 3.0 V, 25 C: "
         "13.0 uA typ"}},
+      // RP2040: its datasheet gives no run current per MHz, so the run figure is a whole use case's core
+      // current divided by its stated clock (docs/energy.md says what that includes); the sleep figure is
+      // SLEEP, not the lower DORMANT, which stops every clock and so cannot wake itself on a timer.
+      {"rp2040",
+       {133000000, 227.08, 390.0, 3.3,
+        "RP2040 Datasheet, key features: dual Arm Cortex-M0+ at 133 MHz",
+        "RP2040 Datasheet, 5.7.2 Power consumption for typical user cases, Table 637: 'Popcorn' (VGA, I2S audio, "
+        "SD card) at clk_sys 48 MHz, typical average DVDD current at room temperature, DVDD 1.1 V: 10.9 mA = "
+        "227.08 uA/MHz; DVDD from the on-chip LDO, fed at VREG_VIN 3.3 V (Table 634); IOVDD's 24.8 mA not counted",
+        "RP2040 Datasheet, 5.7.2, Table 637: SLEEP (hello_sleep, some clocks left running), typical average "
+        "DVDD current: 0.39 mA (DORMANT, all clocks stopped, wakes on a GPIO event: 0.18 mA)"}},
   };
   return p;
 }

@@ -99,7 +99,15 @@ TEST_CASE("the sourced parts carry their datasheet figures", "[energy]") {
   CHECK(estimate_energy(1, u5.core.cpi, *u5.power).run_current_a * 1e3 == Approx(13.504));
   CHECK(u5.power->max_clock_hz == 160000000);
 
-  for (const char* name : {"stm32f446re", "stm32l4r5", "stm32h743", "rp2040", "arduino-nano-33-ble", "cortex-m4",
+  // RP2040: Table 637's 10.9 mA DVDD at 48 MHz as 227.08 uA/MHz, x 133 MHz = 30.20164 mA; SLEEP 0.39 mA.
+  const auto rp = mote::target::find_target("rp2040");
+  REQUIRE(rp.power);
+  CHECK(estimate_energy(1, rp.core.cpi, *rp.power).run_current_a * 1e3 == Approx(30.20164));
+  CHECK(rp.power->max_clock_hz == 133000000);
+  CHECK(rp.power->sleep_ua == Approx(390.0));
+  CHECK(rp.power->supply_v == Approx(3.3));
+
+  for (const char* name : {"stm32f446re", "stm32l4r5", "stm32h743", "arduino-nano-33-ble", "cortex-m4",
                            "mps2-an386", "esp32-s3"})
     CHECK_FALSE(mote::target::find_target(name).power);
 }
