@@ -1,7 +1,7 @@
 # Mote for CMake firmware builds: one call compiles an ONNX model at build time
 # into a static library with its header.
 #
-#   include(<mote>/cmake/Mote.cmake)
+#   include(<mote>/cmake/Mote.cmake)      # or, after cmake --install: find_package(Mote)
 #   mote_add_model(<target> MODEL <file.onnx>
 #                  [NAME <symbol>]                  # C prefix; default: <target> as a C identifier
 #                  [QUANTIZE int8 CALIBRATE <dir or file>...]

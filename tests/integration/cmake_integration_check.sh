@@ -5,7 +5,9 @@
 #     without the option it finds the checkout's build/mote;
 #  2. mote_add_model re-runs the compile when the model, a calibration sample or the
 #     options change, and not otherwise (Ninja and Unix Makefiles);
-#  3. the same for cmake/mote.mk in a plain Makefile.
+#  3. the same for cmake/mote.mk in a plain Makefile;
+#  4. after `cmake --install` of Mote's build, find_package(Mote) gives the same
+#     mote_add_model, running the installed compiler.
 # Usage: cmake_integration_check.sh MOTE_BINARY REPO_ROOT
 set -euo pipefail
 mote=$1 root=$2
@@ -89,4 +91,26 @@ sleep 1; touch "$work/proj/model.onnx"
 sleep 1; cp -r "$work/proj/cal/test_data_set_0" "$work/proj/cal/test_data_set_added"
 [ "$(compiles OPTS=--optimize\ size)" = 1 ] || fail "mote.mk: a new calibration sample did not re-run mote"
 echo "ok   mote.mk: mote re-runs on a changed model, option or calibration sample, and only then"
+
+# find_package(Mote) from an install of the build that made MOTE_BINARY.
+cmake --install "$(dirname "$mote")" --prefix "$work/prefix" > /dev/null || fail "cmake --install of Mote's build"
+[ -x "$work/prefix/bin/mote" ] || fail "the install has no bin/mote"
+mkdir -p "$work/pkg"
+cp "$work/proj/main.cpp" "$work/pkg/"
+cat > "$work/pkg/CMakeLists.txt" <<CML
+cmake_minimum_required(VERSION 3.20)
+project(pkg CXX)
+find_package(Mote 0.1 REQUIRED)
+mote_add_model(digits MODEL "$root/models/digits_mlp/model.onnx" QUANTIZE int8 CALIBRATE "$root/models/digits_mlp/calibration")
+add_executable(app main.cpp)
+target_link_libraries(app PRIVATE digits)
+CML
+cmake -S "$work/pkg" -B "$work/pkg-build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" > /dev/null ||
+  fail "find_package(Mote) did not configure"
+found=$(sed -n 's/^MOTE_EXECUTABLE:FILEPATH=//p' "$work/pkg-build/CMakeCache.txt")
+[ "$(realpath -m "$found")" = "$(realpath -m "$work/prefix/bin/mote")" ] || fail "find_package: MOTE_EXECUTABLE is $found"
+cmake --build "$work/pkg-build" > "$work/pkg.log" 2>&1 || { cat "$work/pkg.log"; fail "find_package: the app does not build"; }
+grep -q "mote: compiling" "$work/pkg.log" || fail "find_package: the model was not compiled"
+"$work/pkg-build/app" || fail "find_package: the app built from the model failed"
+echo "ok   find_package(Mote) after cmake --install runs the installed mote"
 echo "PASS"
