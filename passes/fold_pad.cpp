@@ -1,5 +1,6 @@
 #include "passes/fold_pad.h"
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <variant>
@@ -100,10 +101,16 @@ bool reader_pads(const ir::Node& n, ir::TensorId y, size_t spatial, std::vector<
   return true;
 }
 
-// Folds the first Pad that can be folded; false when there is none.
-bool fold_one(ir::Graph& g) {
-  const std::vector<std::vector<int>> readers = g.consumers();
-  for (size_t i = 0; i < g.nodes.size(); ++i) {
+}  // namespace
+
+int fold_pad(ir::Graph& g) {
+  std::vector<std::vector<int>> readers = g.consumers();
+  std::vector<char> folded(g.nodes.size(), 0);
+  int count = 0;
+  // Last to first, so Pad -> Pad -> Conv folds both: by the time the first Pad is
+  // looked at, the second has been folded and the Conv reads the first directly.
+  // One walk, whatever the number of Pads: compile time stays linear.
+  for (size_t i = g.nodes.size(); i-- > 0;) {
     std::vector<int64_t> begin, end;
     if (!zero_spatial_pad(g, g.nodes[i], begin, end)) continue;
     const ir::TensorId x = g.nodes[i].inputs[0], y = g.nodes[i].outputs[0];
@@ -119,6 +126,8 @@ bool fold_one(ir::Graph& g) {
     }
     if (!ok) continue;
     size_t k = 0;
+    std::vector<int>& x_readers = readers[static_cast<size_t>(x)];
+    x_readers.erase(std::remove(x_readers.begin(), x_readers.end(), static_cast<int>(i)), x_readers.end());
     for (int u : users) {
       ir::Node& n = g.nodes[static_cast<size_t>(u)];
       std::vector<int64_t>& p = pads[k++];
@@ -129,24 +138,22 @@ bool fold_one(ir::Graph& g) {
       n.inputs[0] = x;
       n.attrs["pads"] = p;
       n.attrs.erase("auto_pad");
+      x_readers.push_back(u);
     }
-    // Nothing reads the Pad now: drop it, and with compact() its output and the
-    // constants only it read.
-    g.nodes.erase(g.nodes.begin() + static_cast<std::ptrdiff_t>(i));
-    g.compact();
-    return true;
+    readers[static_cast<size_t>(y)].clear();
+    folded[i] = 1;
+    ++count;
   }
-  return false;
-}
-
-}  // namespace
-
-int fold_pad(ir::Graph& g) {
-  // One at a time, so Pad -> Pad -> Conv folds both: the first Pad has a Conv as
-  // its only reader once the second is folded.
-  int folded = 0;
-  while (fold_one(g)) ++folded;
-  return folded;
+  if (count == 0) return 0;
+  // Nothing reads the folded Pads now: drop them, and with compact() their outputs
+  // and the constants only they read.
+  std::vector<ir::Node> kept;
+  kept.reserve(g.nodes.size() - static_cast<size_t>(count));
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    if (!folded[i]) kept.push_back(std::move(g.nodes[i]));
+  g.nodes = std::move(kept);
+  g.compact();
+  return count;
 }
 
 }  // namespace mote::passes
