@@ -189,11 +189,11 @@ int run_compile(const Common& c, const std::string& outdir, const std::string& n
   // anything is written into OUTDIR.
   std::string footprint;
   std::optional<mote::driver::FitCheck> fit_check;
+  const std::string against = t.host ? "the given budget" : t.name;
   if (!t.host || mote::driver::has_budget(budget)) {
     fit_check = mote::driver::check_fits(r, t, budget, ba.toolchain, o.model_path);
     const mote::driver::FitCheck& fit = *fit_check;
-    const std::string against = t.host ? "the given budget" : t.name;
-    if (!fit.fits) throw mote::driver::BudgetRefusal(fit.message, mote::driver::budget_json(fit, against));
+    if (!fit.fits) throw mote::driver::BudgetRefusal(fit, against);
     const mote::driver::Footprint& fp = fit.footprint;
     footprint = mote::driver::footprint_summary(fp);
     if (mote::driver::has_budget(budget))
@@ -203,7 +203,8 @@ int run_compile(const Common& c, const std::string& outdir, const std::string& n
   }
   const std::vector<std::string> files = mote::driver::write_outputs(r, outdir);
   if (ba.json) {
-    fmt::print("{}\n", mote::driver::compile_json(r, o.model_path, files, fit_check ? &*fit_check : nullptr, t.name));
+    fmt::print("{}\n", mote::driver::compile_json(r, o.model_path, files, fit_check ? &*fit_check : nullptr, t.name,
+                                                    against));
     return 0;
   }
   fmt::print("mote: compiled {} ({} nodes)\n", o.model_path, r.graph.nodes.size());
@@ -516,10 +517,8 @@ int main(int argc, char** argv) {
     const bool refused = e.code() == mote::support::kExitRefused;
     const std::string message = refused ? mote::support::one_line(e.what()) : std::string(e.what());
     if (json_wanted()) {
-      std::string j = mote::driver::error_json(json_command(), message, e.code());
-      if (const auto* b = dynamic_cast<const mote::driver::BudgetRefusal*>(&e))  // needed and available bytes
-        j = j.substr(0, j.size() - 1) + ",\"budget\":" + b->budget_json + "}";
-      fmt::print("{}\n", j);
+      fmt::print("{}\n", mote::driver::error_json(json_command(), message, e.code(),
+                                                  dynamic_cast<const mote::driver::BudgetRefusal*>(&e)));
     }
     std::cerr << "mote: error: " << message << "\n";
     return e.code();

@@ -128,7 +128,7 @@ int bench(const BenchOptions& opts) {
   if (has_budget(budget)) {
     const FitCheck fit = check_fits(r, t, budget, opts.toolchain, co.model_path);
     if (opts.json) budget_json_field = ", \"budget\": " + budget_json(fit, t.name);
-    if (!fit.fits) throw BudgetRefusal(fit.message, budget_json(fit, t.name));
+    if (!fit.fits) throw BudgetRefusal(fit, t.name);
   }
   const BenchRun run = run_bench(opts, r);
   if (!run.ok) {

@@ -116,16 +116,6 @@ FitCheck check_fits(const CompileResult& r, const target::Target& t, const Budge
   return c;
 }
 
-std::string budget_json(const FitCheck& c, const std::string& target_name) {
-  auto avail = [](int64_t v) { return v > 0 ? std::to_string(v) : std::string("null"); };
-  return fmt::format(
-      "{{\"target\": \"{}\", \"fits\": {}, \"ram_needed_bytes\": {}, \"ram_available_bytes\": {}, "
-      "\"flash_needed_bytes\": {}, \"flash_available_bytes\": {}, \"ram_reserved_bytes\": {}, "
-      "\"flash_reserved_bytes\": {}}}",
-      target_name, c.fits ? "true" : "false", c.footprint.ram(), avail(c.budget.ram), c.footprint.flash(),
-      avail(c.budget.flash), c.budget.reserve_ram, c.budget.reserve_flash);
-}
-
 int64_t parse_bytes(const std::string& text, const char* option) {
   static const std::regex re(R"(^(\d{1,15})(?:\.(\d{1,6}))?([kKmMgG]?)$)");
   std::smatch m;

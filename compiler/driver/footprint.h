@@ -53,14 +53,13 @@ struct FitCheck {
 FitCheck check_fits(const CompileResult& r, const target::Target& t, const Budget& b, const std::string& toolchain,
                     const std::string& model_path);
 
-// A model that does not fit, with the check as JSON for the commands' --json.
+// A model that does not fit: the check, and what it was checked against (a part's
+// name, or "the given budget"), for the commands' --json error object.
 struct BudgetRefusal : support::Refusal {
-  BudgetRefusal(const std::string& message, std::string json) : support::Refusal(message), budget_json(std::move(json)) {}
-  std::string budget_json;
+  BudgetRefusal(FitCheck c, std::string against) : support::Refusal(c.message), check(std::move(c)), target(std::move(against)) {}
+  FitCheck check;
+  std::string target;
 };
-
-// {"target": ..., "fits": ..., "ram_needed_bytes": ..., "ram_available_bytes": ..., "flash_...": ...}
-std::string budget_json(const FitCheck& c, const std::string& target_name);
 
 // "256K", "1M", "1.5M", "4096" -> bytes; refuses malformed text.
 int64_t parse_bytes(const std::string& text, const char* option);

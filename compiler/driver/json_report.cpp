@@ -38,12 +38,26 @@ json::Value footprint_value(const FitCheck& fit) {
   return json::Value(std::move(o));
 }
 
+json::Value budget_value(const FitCheck& c, const std::string& target_name) {
+  auto available = [](int64_t v) { return v > 0 ? json::Value(v) : json::Value(nullptr); };
+  return json::Object{{"target", text(target_name)},
+                      {"fits", c.fits},
+                      {"ram_needed_bytes", c.footprint.ram() + c.budget.reserve_ram},
+                      {"ram_available_bytes", available(c.budget.ram)},
+                      {"flash_needed_bytes", c.footprint.flash() + c.budget.reserve_flash},
+                      {"flash_available_bytes", available(c.budget.flash)},
+                      {"ram_reserved_bytes", c.budget.reserve_ram},
+                      {"flash_reserved_bytes", c.budget.reserve_flash}};
+}
+
 }  // namespace
+
+std::string budget_json(const FitCheck& c, const std::string& target_name) { return print(budget_value(c, target_name)); }
 
 std::string json_quote(const std::string& s) { return print(text(s)); }
 
 std::string compile_json(const CompileResult& r, const std::string& model_path, const std::vector<std::string>& files,
-                         const FitCheck* fit, const std::string& target_name) {
+                         const FitCheck* fit, const std::string& target_name, const std::string& budget_target) {
   json::Array written;
   for (const std::string& f : files) written.push_back(text(f));
   json::Object o{{"command", "compile"},
@@ -60,14 +74,7 @@ std::string compile_json(const CompileResult& r, const std::string& model_path, 
                  {"weights_bytes", r.weight_bytes},
                  {"macs", r.macs},
                  {"footprint", fit ? footprint_value(*fit) : json::Value(nullptr)}};
-  if (fit && has_budget(fit->budget))
-    o["budget"] = json::Object{{"fits", fit->fits},
-                               {"ram_needed_bytes", fit->footprint.ram() + fit->budget.reserve_ram},
-                               {"ram_available_bytes", fit->budget.ram},
-                               {"flash_needed_bytes", fit->footprint.flash() + fit->budget.reserve_flash},
-                               {"flash_available_bytes", fit->budget.flash},
-                               {"ram_reserved_bytes", fit->budget.reserve_ram},
-                               {"flash_reserved_bytes", fit->budget.reserve_flash}};
+  if (fit && has_budget(fit->budget)) o["budget"] = budget_value(*fit, budget_target);
   return print(json::Value(std::move(o)));
 }
 
@@ -141,8 +148,11 @@ std::string ops_json(bool all_onnx) {
   return print(json::Object{{"command", "ops"}, {"onnx_ops", std::move(list)}});
 }
 
-std::string error_json(const std::string& command, const std::string& message, int exit_code) {
-  return print(json::Object{{"command", command}, {"error", text(message)}, {"exit_code", exit_code}});
+std::string error_json(const std::string& command, const std::string& message, int exit_code,
+                       const BudgetRefusal* budget) {
+  json::Object o{{"command", command}, {"error", text(message)}, {"exit_code", exit_code}};
+  if (budget) o["budget"] = budget_value(budget->check, budget->target);
+  return print(json::Value(std::move(o)));
 }
 
 }  // namespace mote::driver

@@ -16,9 +16,10 @@ namespace mote::driver {
 // UTF-8 is replaced, control characters escaped).
 std::string json_quote(const std::string& s);
 
-// mote compile --json: what was written and what it costs.
+// mote compile --json: what was written and what it costs; `budget_target` names
+// what the budget was checked against (a part, or "the given budget").
 std::string compile_json(const CompileResult& r, const std::string& model_path, const std::vector<std::string>& files,
-                         const FitCheck* fit, const std::string& target_name);
+                         const FitCheck* fit, const std::string& target_name, const std::string& budget_target);
 
 // bench --json's energy keys on a part with power figures, as text to splice into
 // bench's object: ', "time_ms": ..., "energy_uj": ..., ["battery_days": ...,] "energy": {...}'.
@@ -31,7 +32,14 @@ std::string export_json(const ExportOptions& o, const std::vector<std::string>& 
 std::string targets_json();
 std::string ops_json(bool all_onnx);
 
-// A refusal or failure of `command` in --json mode: {"command", "error", "exit_code"}.
-std::string error_json(const std::string& command, const std::string& message, int exit_code);
+// The budget object of compile, verify and bench (docs/json.md): `target`, `fits`,
+// needed bytes (the model's plus the reserve), available bytes (null when the
+// budget gives none), reserved bytes.
+std::string budget_json(const FitCheck& c, const std::string& target_name);
+
+// A refusal or failure of `command` in --json mode: {"command", "error", "exit_code"},
+// and `budget` when it is a model that does not fit.
+std::string error_json(const std::string& command, const std::string& message, int exit_code,
+                       const BudgetRefusal* budget = nullptr);
 
 }  // namespace mote::driver

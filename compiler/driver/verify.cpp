@@ -99,7 +99,7 @@ bool verify_group(const VerifyOptions& opts, const std::vector<DataSet>& sets, C
   const Budget budget = target_budget(co.target);
   if (has_budget(budget)) {
     const FitCheck fit = check_fits(r, co.target, budget, opts.toolchain, co.model_path);
-    if (!fit.fits) throw BudgetRefusal(fit.message, budget_json(fit, co.target.name));
+    if (!fit.fits) throw BudgetRefusal(fit, co.target.name);
   }
 
   // Read and check all data before building, so bad data is a refusal, not a failure.
