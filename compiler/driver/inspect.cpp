@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 #include <llvm/Support/JSON.h>
-#include <llvm/Support/raw_ostream.h>
 
 #include "compiler/driver/compile.h"
+#include "compiler/driver/json_text.h"
 #include "compiler/ops/registry.h"
 #include "compiler/support/error.h"
 #include "frontend/onnx_loader.h"
@@ -55,10 +55,7 @@ std::string inspect_json(const ir::Graph& g, const std::string& model_path, size
                  {"macs", problems.empty() ? json::Value(ops::total_macs(g)) : json::Value(nullptr)},
                  {"compilable", problems.empty()},
                  {"unsupported_nodes", std::move(unsupported)}};
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << json::Value(std::move(o));
-  return os.str();
+  return json_text(json::Value(std::move(o)));
 }
 
 }  // namespace

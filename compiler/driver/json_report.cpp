@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 #include <llvm/Support/JSON.h>
-#include <llvm/Support/raw_ostream.h>
 
+#include "compiler/driver/json_text.h"
 #include "compiler/ops/registry.h"
 #include "compiler/target/target.h"
 #include "frontend/onnx_loader.h"
@@ -16,14 +16,6 @@ namespace {
 
 json::Value text(const std::string& s) {
   return json::isUTF8(s) ? json::Value(s) : json::Value(json::fixUTF8(s));
-}
-
-std::string print(const json::Value& v) {
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  os << v;
-  os.flush();
-  return out;
 }
 
 json::Value footprint_value(const FitCheck& fit) {
@@ -52,9 +44,9 @@ json::Value budget_value(const FitCheck& c, const std::string& target_name) {
 
 }  // namespace
 
-std::string budget_json(const FitCheck& c, const std::string& target_name) { return print(budget_value(c, target_name)); }
+std::string budget_json(const FitCheck& c, const std::string& target_name) { return json_text(budget_value(c, target_name)); }
 
-std::string json_quote(const std::string& s) { return print(text(s)); }
+std::string json_quote(const std::string& s) { return json_text(text(s)); }
 
 std::string compile_json(const CompileResult& r, const std::string& model_path, const std::vector<std::string>& files,
                          const FitCheck* fit, const std::string& target_name, const std::string& budget_target) {
@@ -75,7 +67,7 @@ std::string compile_json(const CompileResult& r, const std::string& model_path, 
                  {"macs", r.macs},
                  {"footprint", fit ? footprint_value(*fit) : json::Value(nullptr)}};
   if (fit && has_budget(fit->budget)) o["budget"] = budget_value(*fit, budget_target);
-  return print(json::Value(std::move(o)));
+  return json_text(json::Value(std::move(o)));
 }
 
 std::string energy_json_fields(const target::Target& t, const EnergyEstimate& e, const BatteryEstimate* b) {
@@ -93,22 +85,22 @@ std::string energy_json_fields(const target::Target& t, const EnergyEstimate& e,
                       {"sources", json::Object{{"clock", p.clock_source}, {"run", p.run_source},
                                                {"sleep", p.sleep_source}, {"cycles_per_instruction", cpi.basis}}}};
   std::string fields =
-      fmt::format(", \"time_ms\": {}, \"energy_uj\": {}", print(json::Value(e.time_s * 1e3)), print(json::Value(e.energy_j * 1e6)));
+      fmt::format(", \"time_ms\": {}, \"energy_uj\": {}", json_text(json::Value(e.time_s * 1e3)), json_text(json::Value(e.energy_j * 1e6)));
   if (b) {
-    fields += fmt::format(", \"battery_days\": {}", print(json::Value(b->days)));
+    fields += fmt::format(", \"battery_days\": {}", json_text(json::Value(b->days)));
     detail["rate_hz"] = b->rate_hz;
     detail["battery_mah"] = b->capacity_mah;
     detail["duty"] = b->duty;
     detail["average_ua"] = b->average_a * 1e6;
     detail["battery_days_range"] = json::Array{b->days_low, b->days_high};
   }
-  return fields + ", \"energy\": " + print(json::Value(std::move(detail)));
+  return fields + ", \"energy\": " + json_text(json::Value(std::move(detail)));
 }
 
 std::string export_json(const ExportOptions& o, const std::vector<std::string>& files) {
   json::Array written;
   for (const std::string& f : files) written.push_back(text(f));
-  return print(json::Object{{"command", "export"},
+  return json_text(json::Object{{"command", "export"},
                             {"model", text(o.compile.model_path)},
                             {"format", o.format},
                             {"output", text(o.outdir)},
@@ -134,25 +126,25 @@ std::string targets_json() {
     if (!t.supported) o["why_unsupported"] = t.why_unsupported;
     list.push_back(std::move(o));
   }
-  return print(json::Object{{"command", "targets"}, {"targets", std::move(list)}});
+  return json_text(json::Object{{"command", "targets"}, {"targets", std::move(list)}});
 }
 
 std::string ops_json(bool all_onnx) {
   json::Array list;
   if (!all_onnx) {
     for (const ops::OpDef* d : ops::all_ops()) list.push_back(d->op);
-    return print(json::Object{{"command", "ops"}, {"ops", std::move(list)}});
+    return json_text(json::Object{{"command", "ops"}, {"ops", std::move(list)}});
   }
   for (const std::string& op : frontend::onnx_operator_names())
     list.push_back(json::Object{{"op", op}, {"supported", ops::find_op(op) != nullptr}});
-  return print(json::Object{{"command", "ops"}, {"onnx_ops", std::move(list)}});
+  return json_text(json::Object{{"command", "ops"}, {"onnx_ops", std::move(list)}});
 }
 
 std::string error_json(const std::string& command, const std::string& message, int exit_code,
                        const BudgetRefusal* budget) {
   json::Object o{{"command", command}, {"error", text(message)}, {"exit_code", exit_code}};
   if (budget) o["budget"] = budget_value(budget->check, budget->target);
-  return print(json::Value(std::move(o)));
+  return json_text(json::Value(std::move(o)));
 }
 
 }  // namespace mote::driver

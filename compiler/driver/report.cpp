@@ -7,11 +7,11 @@
 
 #include <fmt/format.h>
 #include <llvm/Support/JSON.h>
-#include <llvm/Support/raw_ostream.h>
 
 #include "codegen/generate.h"
 #include "compiler/driver/bench.h"
 #include "compiler/driver/footprint.h"
+#include "compiler/driver/json_text.h"
 #include "compiler/driver/layer_report.h"
 #include "compiler/driver/test_data.h"
 #include "compiler/ops/registry.h"
@@ -258,10 +258,7 @@ std::string report_json(const ReportData& d) {
                  {"snr_data_sets", opt(d.snr_data_sets)},
                  {"snr_data", d.snr_data_sets ? json::Value(json::fixUTF8(d.snr_data)) : json::Value(nullptr)},
                  {"layers", std::move(layers)}, {"buffers", std::move(boxes)}};
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << json::Value(std::move(o));
-  return os.str();
+  return json_text(json::Value(std::move(o)));
 }
 
 std::string report_html(const ReportData& d) {

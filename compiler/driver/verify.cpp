@@ -10,10 +10,10 @@
 
 #include <fmt/format.h>
 #include <llvm/Support/JSON.h>
-#include <llvm/Support/raw_ostream.h>
 
 #include "compiler/driver/cortex_m_build.h"
 #include "compiler/driver/io_quant.h"
+#include "compiler/driver/json_text.h"
 #include "compiler/driver/layer_report.h"
 #include "compiler/driver/test_data.h"
 #include "compiler/support/error.h"
@@ -303,10 +303,7 @@ std::string verify_json(const VerifyOptions& opts, const Totals& totals, bool ok
                                   {"scale", l.scale == "-" ? json::Value(nullptr) : json::Value(l.scale)}});
     o["layers"] = layers->ok ? json::Value(std::move(rows)) : json::Value(nullptr);
   }
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << json::Value(std::move(o));
-  return os.str();
+  return json_text(json::Value(std::move(o)));
 }
 
 // Compiles, runs and judges; with `layers` (--per-layer) their table follows the verdict.
