@@ -17,6 +17,7 @@
 #include "compiler/ops/registry.h"
 #include "compiler/support/error.h"
 #include "compiler/support/files.h"
+#include "passes/memory/storage.h"
 
 namespace mote::driver {
 
@@ -42,25 +43,14 @@ std::string html(const std::string& s) {
 
 // Which tensors and scratch occupy the arena at which steps: the planner's view,
 // read back from the planned graph. A view's output, and an output written in
-// place over its input (pass in-place), share their input's box; in schedule
-// order each source is already resolved to its own box's owner.
+// place over its input (pass in-place), share their input's box, as the planner
+// groups them.
 std::vector<ReportData::Box> boxes_of(const ir::Graph& g) {
-  std::vector<ir::TensorId> owner(g.tensors.size(), ir::kNoTensor);
-  auto share = [&](ir::TensorId in, ir::TensorId out) {
-    owner[static_cast<size_t>(out)] = owner[static_cast<size_t>(in)] != ir::kNoTensor ? owner[static_cast<size_t>(in)] : in;
-  };
-  for (const ir::Node& n : g.nodes) {
-    const ops::OpDef* def = ops::find_op(n.op);
-    if (def && def->is_view && !n.inputs.empty() && n.inputs[0] != ir::kNoTensor && n.outputs[0] != ir::kNoTensor &&
-        g.lives_in_arena(n.inputs[0]) && g.lives_in_arena(n.outputs[0]))
-      share(n.inputs[0], n.outputs[0]);
-    if (n.kernel && n.kernel->in_place_of != ir::kNoTensor && !n.kernel->outputs.empty())
-      share(n.kernel->in_place_of, n.kernel->outputs[0]);
-  }
+  passes::memory::StorageGroups groups = passes::memory::planned_groups(g);
   std::map<ir::TensorId, ReportData::Box> boxes;
   auto touch = [&](ir::TensorId t, int step) {
     if (t == ir::kNoTensor || !g.lives_in_arena(t)) return;
-    const ir::TensorId root = owner[static_cast<size_t>(t)] != ir::kNoTensor ? owner[static_cast<size_t>(t)] : t;
+    const ir::TensorId root = groups.find(t);
     auto it = boxes.find(root);
     if (it == boxes.end()) {
       const ir::Tensor& tensor = g.tensor(root);

@@ -12,11 +12,8 @@ MemoryReport plan_memory(ir::Graph& g, const std::string& strategy_name) {
   auto strategy = memory::make_strategy(strategy_name);
   if (!strategy) throw support::Refusal(fmt::format("unknown memory planner '{}' (known: greedy, linear)", strategy_name));
 
-  memory::StorageGroups storage = memory::view_groups(g);
-  // An output written over its input (pass in-place) takes the input's bytes too.
-  for (const ir::Node& n : g.nodes)
-    if (n.kernel && n.kernel->in_place_of != ir::kNoTensor && !n.kernel->outputs.empty())
-      storage.join(n.kernel->outputs[0], n.kernel->in_place_of);
+  // Views, and outputs written over their inputs (pass in-place), share bytes.
+  memory::StorageGroups storage = memory::planned_groups(g);
 
   // One buffer per storage root, spanning the lifetimes of all its tensors.
   std::vector<int> buffer_of(g.tensors.size(), -1);

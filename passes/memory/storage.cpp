@@ -33,6 +33,14 @@ StorageGroups view_groups(const ir::Graph& g) {
   return groups;
 }
 
+StorageGroups planned_groups(const ir::Graph& g) {
+  StorageGroups groups = view_groups(g);
+  for (const ir::Node& n : g.nodes)
+    if (n.kernel && n.kernel->in_place_of != ir::kNoTensor && !n.kernel->outputs.empty())
+      groups.join(n.kernel->outputs[0], n.kernel->in_place_of);
+  return groups;
+}
+
 std::vector<ir::TensorId> in_place_candidates(const ir::Graph& g, const ir::Node& n) {
   std::vector<ir::TensorId> out;
   if (!n.kernel || n.kernel->in_place_inputs.empty() || n.kernel->outputs.empty()) return out;

@@ -27,6 +27,11 @@ class StorageGroups {
 // that input lives in the arena too.
 StorageGroups view_groups(const ir::Graph& g);
 
+// The groups as planned: view_groups plus each output written in place over its
+// input (KernelCall::in_place_of, set by pass in-place). The root of a group is
+// its first tensor, whose bytes the whole group uses.
+StorageGroups planned_groups(const ir::Graph& g);
+
 // The inputs of n's kernel whose bytes output 0 could take over, in the kernel's
 // order of preference: those the kernel says it may overwrite
 // (KernelCall::in_place_inputs) that live in the arena with the output's type and
