@@ -87,23 +87,34 @@ void bind_inputs(onnx::ModelProto& m, const LoadOptions& opts, const std::string
 
 }  // namespace
 
-std::vector<std::string> graph_input_names(const std::string& path) {
-  const onnx::ModelProto m = parse(path);
+namespace {
+
+// The graph inputs that are real inputs: older exporters list initializers as
+// inputs too.
+std::vector<const onnx::ValueInfoProto*> real_inputs(const onnx::ModelProto& m) {
   std::set<std::string> inits;
   for (const auto& i : m.graph().initializer()) inits.insert(i.name());
-  std::vector<std::string> names;
+  std::vector<const onnx::ValueInfoProto*> out;
   for (const auto& in : m.graph().input())
-    if (!inits.count(in.name())) names.push_back(in.name());
+    if (!inits.count(in.name())) out.push_back(&in);
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> graph_input_names(const std::string& path) {
+  const onnx::ModelProto m = parse(path);
+  std::vector<std::string> names;
+  for (const onnx::ValueInfoProto* in : real_inputs(m)) names.push_back(in->name());
   return names;
 }
 
 std::map<std::string, std::vector<InputDim>> symbolic_input_dims(const std::string& path) {
   const onnx::ModelProto m = parse(path);
-  std::set<std::string> inits;
-  for (const auto& i : m.graph().initializer()) inits.insert(i.name());
   std::map<std::string, std::vector<InputDim>> out;
-  for (const auto& in : m.graph().input()) {
-    if (inits.count(in.name()) || !in.type().tensor_type().has_shape()) continue;
+  for (const onnx::ValueInfoProto* p : real_inputs(m)) {
+    const onnx::ValueInfoProto& in = *p;
+    if (!in.type().tensor_type().has_shape()) continue;
     std::vector<InputDim> dims;
     bool symbolic = false;
     for (const auto& d : in.type().tensor_type().shape().dim()) {

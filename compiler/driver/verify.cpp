@@ -181,10 +181,9 @@ bool verify_group(const VerifyOptions& opts, const std::vector<DataSet>& sets, C
     if (q.measured) {
       record.instructions = static_cast<int64_t>(q.instructions);
       record.peak_stack_bytes = static_cast<int64_t>(q.stack_bytes);
-    }
-    if (q.measured)
       fmt::print(out, "  {}: {}: {} instructions, peak stack {} bytes\n", set_name, target.name, q.instructions,
                  q.stack_bytes);
+    }
     bool set_ok = true;
     if (accuracy_mode(opts)) {
       // Accuracy, not tolerance: the bars apply to the totals over all data sets.
