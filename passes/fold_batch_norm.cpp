@@ -5,16 +5,13 @@
 #include <variant>
 
 #include "compiler/ir/tensor_data.h"
+#include "compiler/ops/helpers.h"
 
 namespace mote::passes {
 
 namespace {
 
-
-
 bool is_float(ir::DType t) { return t == ir::DType::kF32 || t == ir::DType::kF64; }
-
-bool has_input(const ir::Node& n, size_t i) { return n.inputs.size() > i && n.inputs[i] != ir::kNoTensor; }
 
 // Per channel: y = s * x + t, the BatchNormalization's affine form.
 struct Affine {
@@ -107,7 +104,7 @@ class Folder {
   bool fold_conv(ir::Node& n, const Affine& a) {
     const ir::DType dt = g_.tensor(n.outputs[0]).dtype;
     if (n.inputs.size() < 2 || !const_float(n.inputs[1], dt)) return false;
-    if (has_input(n, 2) && !const_float(n.inputs[2], dt)) return false;
+    if (ops::has_in(n, 2) && !const_float(n.inputs[2], dt)) return false;
     const ir::Tensor& wt = g_.tensor(n.inputs[1]);
     const auto m = static_cast<size_t>(wt.shape.empty() ? 0 : wt.shape[0]);
     if (m != a.s.size() || m == 0) return false;
@@ -115,7 +112,7 @@ class Folder {
     const size_t per = w.size() / m;
     for (size_t e = 0; e < w.size(); ++e) w[e] *= a.s[e / per];
     std::vector<double> b(m, 0.0);
-    if (has_input(n, 2)) b = ir::data_as_double(g_.tensor(n.inputs[2]));
+    if (ops::has_in(n, 2)) b = ir::data_as_double(g_.tensor(n.inputs[2]));
     for (size_t c = 0; c < m; ++c) b[c] = a.s[c] * b[c] + a.t[c];
     const ir::Shape wshape = wt.shape;
     const std::string wname = wt.name;
@@ -130,7 +127,7 @@ class Folder {
   bool fold_gemm(ir::Node& n, const Affine& a) {
     const ir::DType dt = g_.tensor(n.outputs[0]).dtype;
     if (n.inputs.size() < 2 || !const_float(n.inputs[1], dt)) return false;
-    if (has_input(n, 2) && !const_float(n.inputs[2], dt)) return false;
+    if (ops::has_in(n, 2) && !const_float(n.inputs[2], dt)) return false;
     const double alpha = ir::attr_float(n.attrs, "alpha", 1.0), beta = ir::attr_float(n.attrs, "beta", 1.0);
     if (!std::isfinite(alpha) || !std::isfinite(beta)) return false;
     const ir::Shape& y = g_.tensor(n.outputs[0]).shape;
@@ -147,7 +144,7 @@ class Folder {
     // C broadcasts to [rows, cols] from rank 0, 1 or 2; keep one row unless it varies by row.
     std::vector<double> cv{0.0};
     ir::Shape cs{1, 1};
-    if (has_input(n, 2)) {
+    if (ops::has_in(n, 2)) {
       const ir::Tensor& ct = g_.tensor(n.inputs[2]);
       cv = ir::data_as_double(ct);
       cs = ct.shape;

@@ -6,7 +6,9 @@
 #include <variant>
 #include <vector>
 
+#include "compiler/ir/attribute.h"
 #include "compiler/ir/tensor_data.h"
+#include "compiler/ops/helpers.h"
 
 namespace mote::passes {
 
@@ -23,22 +25,15 @@ namespace {
 // or fold zp into the bias), i.e. with real 0: the same values the unfolded
 // Pad's quantized zeros would have given.
 
-bool has_input(const ir::Node& n, size_t i) { return n.inputs.size() > i && n.inputs[i] != ir::kNoTensor; }
-
-const std::string* attr_string(const ir::Node& n, const char* name) {
-  const auto it = n.attrs.find(name);
-  return it == n.attrs.end() ? nullptr : std::get_if<std::string>(&it->second);
-}
-
 // A Pad that adds zeros on the spatial axes only: its spatial pads (begin then
 // end, one per spatial axis), or false.
 bool zero_spatial_pad(const ir::Graph& g, const ir::Node& n, std::vector<int64_t>& begin, std::vector<int64_t>& end) {
   if (n.op != "Pad" || n.outputs.size() != 1 || n.outputs[0] == ir::kNoTensor) return false;
-  if (!has_input(n, 0) || !has_input(n, 1) || has_input(n, 3)) return false;  // no `axes` (opset 18)
+  if (!ops::has_in(n, 0) || !ops::has_in(n, 1) || ops::has_in(n, 3)) return false;  // no `axes` (opset 18)
   for (const auto& [name, value] : n.attrs)
     if (name != "mode") return false;  // opset 2's `pads`/`value` attributes: not this form
   if (const auto it = n.attrs.find("mode"); it != n.attrs.end()) {
-    const std::string* mode = attr_string(n, "mode");
+    const std::string* mode = ir::attr_string(n.attrs, "mode");
     if (mode == nullptr || *mode != "constant") return false;
   }
   const ir::Tensor& x = g.tensor(n.inputs[0]);
@@ -51,7 +46,7 @@ bool zero_spatial_pad(const ir::Graph& g, const ir::Node& n, std::vector<int64_t
   for (int64_t v : p)
     if (v < 0) return false;  // negative pads crop
   if (p[0] != 0 || p[1] != 0 || p[r] != 0 || p[r + 1] != 0) return false;  // batch and channel axes
-  if (has_input(n, 2)) {
+  if (ops::has_in(n, 2)) {
     const ir::Tensor& value = g.tensor(n.inputs[2]);
     if (!value.is_constant()) return false;
     const std::vector<double> v = ir::data_as_double(value);
@@ -79,7 +74,7 @@ bool reader_pads(const ir::Node& n, ir::TensorId y, size_t spatial, std::vector<
   }
   std::string auto_pad = "NOTSET";
   if (n.attrs.count("auto_pad")) {
-    const std::string* a = attr_string(n, "auto_pad");
+    const std::string* a = ir::attr_string(n.attrs, "auto_pad");
     if (a == nullptr) return false;
     auto_pad = *a;
   }

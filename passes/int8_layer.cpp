@@ -38,8 +38,8 @@ bool int8_layer_shape_ok(const ir::Graph& g, const ir::Node& n) {
 bool uniform_average(const ir::Node& n) {
   if (n.op == "GlobalAveragePool") return true;
   if (n.op != "AveragePool" || ir::attr_int(n.attrs, "ceil_mode", 0) != 0) return false;
-  if (const auto it = n.attrs.find("auto_pad"); it != n.attrs.end()) {
-    const std::string* s = std::get_if<std::string>(&it->second);
+  if (n.attrs.count("auto_pad")) {
+    const std::string* s = ir::attr_string(n.attrs, "auto_pad");
     if (!s || (*s != "NOTSET" && *s != "VALID")) return false;
   }
   if (ir::attr_int(n.attrs, "count_include_pad", 0) != 0) return true;

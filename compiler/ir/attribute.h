@@ -22,6 +22,12 @@ inline int64_t attr_int(const Attributes& a, const char* name, int64_t dflt) {
   return -1;
 }
 
+// Attribute `name` as a string: nullptr when absent or not a string.
+inline const std::string* attr_string(const Attributes& a, const char* name) {
+  const auto it = a.find(name);
+  return it == a.end() ? nullptr : std::get_if<std::string>(&it->second);
+}
+
 // Attribute `name` as a number: `dflt` when absent, NaN when it is not a number.
 inline double attr_float(const Attributes& a, const char* name, double dflt) {
   const auto it = a.find(name);
