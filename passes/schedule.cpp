@@ -60,7 +60,10 @@ Model describe(const ir::Graph& g, bool model_in_place) {
       if (!g.lives_in_arena(t)) continue;
       const auto gr = static_cast<size_t>(groups.find(t));
       add_once(m.reads[v], gr);
-      add_once(m.group_readers[gr], static_cast<int>(v));
+      // Nodes come in order, so a repeat can only be the last one listed: a tensor
+      // read by thousands of nodes costs no scan.
+      std::vector<int>& readers = m.group_readers[gr];
+      if (readers.empty() || readers.back() != static_cast<int>(v)) readers.push_back(static_cast<int>(v));
     }
     for (ir::TensorId t : node.outputs)
       if (t != ir::kNoTensor && g.lives_in_arena(t) && groups.find(t) == t) m.creates[v].push_back(static_cast<size_t>(t));
@@ -98,8 +101,6 @@ std::vector<Segment> segments(const Model& m) {
     ++count;
     sinks[p] = count;
   }
-  std::vector<int> earlier_preds(m.n, 0);
-  for (size_t p = 0; p < m.n; ++p) earlier_preds[p] = static_cast<int>(m.preds[p].size());
   std::vector<std::vector<int>> succs(m.n);
   for (size_t v = 0; v < m.n; ++v)
     for (int q : m.preds[v]) succs[static_cast<size_t>(q)].push_back(static_cast<int>(v));
