@@ -91,11 +91,11 @@ class LifetimeIndex {
 
 }  // namespace
 
-void GreedyBySize::place(std::vector<Buffer>& buffers) const {
-  std::vector<size_t> order(buffers.size());
-  std::iota(order.begin(), order.end(), 0);
-  // Ties broken by index so the plan (and so the generated code) is deterministic.
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return buffers[a].size > buffers[b].size; });
+namespace {
+
+// Places the buffers in `order`, each at the lowest aligned offset that clears the
+// buffers placed before it whose lifetimes overlap its own.
+void place_in_order(std::vector<Buffer>& buffers, const std::vector<size_t>& order) {
   LifetimeIndex index(buffers);
   std::vector<std::pair<int64_t, int64_t>> taken;  // [begin, end) of conflicting buffers
   for (size_t i : order) {
@@ -113,6 +113,32 @@ void GreedyBySize::place(std::vector<Buffer>& buffers) const {
     b.offset = offset;
     index.mark_placed(i);
   }
+}
+
+}  // namespace
+
+void GreedyBySize::place(std::vector<Buffer>& buffers) const {
+  // Largest first; then, only where it gives a smaller arena, largest footprint
+  // (bytes times steps live) first and longest-lived first. Many small buffers
+  // with staggered lifetimes (the tiles of pass patch) fragment a size-only order.
+  using Key = int64_t (*)(const Buffer&);
+  const Key keys[] = {[](const Buffer& b) { return b.size; },
+                      [](const Buffer& b) { return b.size * (b.last - b.first + 1); },
+                      [](const Buffer& b) { return int64_t{b.last - b.first}; }};
+  std::vector<Buffer> best;
+  for (Key key : keys) {
+    std::vector<Buffer> trial = buffers;
+    std::vector<size_t> order(trial.size());
+    std::iota(order.begin(), order.end(), 0);
+    // Ties broken by index so the plan (and so the generated code) is deterministic.
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      const int64_t ka = key(trial[a]), kb = key(trial[b]);
+      return ka != kb ? ka > kb : trial[a].size > trial[b].size;
+    });
+    place_in_order(trial, order);
+    if (best.empty() || arena_bytes(trial) < arena_bytes(best)) best = std::move(trial);
+  }
+  if (!buffers.empty()) buffers = std::move(best);
 }
 
 std::unique_ptr<Strategy> make_strategy(const std::string& name) {

@@ -42,7 +42,9 @@ class Linear final : public Strategy {
 };
 
 // Largest first, each at the lowest aligned offset that clears every buffer
-// already placed whose lifetime overlaps its own.
+// already placed whose lifetime overlaps its own; the same with the largest
+// footprint (bytes x steps) first and with the longest-lived first, the smallest
+// arena of the three kept (the first on a tie).
 class GreedyBySize final : public Strategy {
  public:
   const char* name() const override { return "greedy"; }
