@@ -244,7 +244,10 @@ std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, 
 
   src += "namespace {\n\n";
   src += "// Node parameters: every shape a compile-time constant.\n";
-  for (size_t i = 0; i < g.nodes.size(); ++i) src += param_struct(s.node_params[i], g.nodes[i], call_of(g.nodes[i])) + "\n";
+  std::set<std::string> emitted;
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    if (emitted.insert(s.node_params[i]).second)
+      src += param_struct(s.node_params[i], g.nodes[i], call_of(g.nodes[i])) + "\n";
   src += "}  // namespace\n\n#if defined(__clang__)\n#pragma clang diagnostic pop\n#endif\n\n";
 
   // The schedule, once, inlined into whichever entry point the build keeps: with

@@ -1,8 +1,27 @@
 #include "codegen/symbols.h"
 
+#include <algorithm>
+#include <map>
+
 #include "codegen/naming.h"
 
 namespace mote::codegen {
+
+namespace {
+
+bool same_parameters(const ir::Node& a, const ir::Node& b) {
+  if (!a.kernel || !b.kernel) return false;
+  const ir::KernelCall& x = *a.kernel;
+  const ir::KernelCall& y = *b.kernel;
+  if (x.file != y.file || x.kernel != y.kernel || x.variant != y.variant || x.type_args != y.type_args ||
+      x.params.size() != y.params.size())
+    return false;
+  for (size_t i = 0; i < x.params.size(); ++i)
+    if (x.params[i].name != y.params[i].name || x.params[i].value != y.params[i].value) return false;
+  return true;
+}
+
+}  // namespace
 
 Symbols make_symbols(const ir::Graph& g, const std::string& prefix) {
   Symbols s;
@@ -22,7 +41,19 @@ Symbols make_symbols(const ir::Graph& g, const std::string& prefix) {
     const ir::Tensor& t = g.tensors[i];
     s.tensor[i] = t.is_constant() ? global.unique(prefix + "_w_", t.name) : local.unique("t_", t.name);
   }
-  for (const ir::Node& n : g.nodes) s.node_params.push_back(local.unique("p_", n.name));
+  std::map<std::string, std::vector<size_t>> by_kernel;  // nodes with a struct of their own, by kernel
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const ir::Node& n = g.nodes[i];
+    std::vector<size_t>& same_kernel = by_kernel[n.kernel ? n.kernel->file + "/" + n.kernel->kernel : ""];
+    const auto twin = std::find_if(same_kernel.begin(), same_kernel.end(),
+                                   [&](size_t j) { return same_parameters(g.nodes[j], n); });
+    if (twin != same_kernel.end()) {
+      s.node_params.push_back(s.node_params[*twin]);
+      continue;
+    }
+    same_kernel.push_back(i);
+    s.node_params.push_back(local.unique("p_", n.name));
+  }
   return s;
 }
 

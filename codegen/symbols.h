@@ -11,7 +11,10 @@ namespace mote::codegen {
 struct Symbols {
   std::string prefix;                      // the model's symbol, e.g. "kws"
   std::vector<std::string> tensor;         // per tensor: local pointer, argument or weight array
-  std::vector<std::string> node_params;    // per node: its parameter struct
+  // Per node: its parameter struct. Nodes whose kernel calls are the same in every
+  // parameter (a layer run on several tiles of the same shape, pass patch) share the
+  // first one's, so the kernel is instantiated once for them.
+  std::vector<std::string> node_params;
   std::string arena;                       // SYMBOL_run_arena's arena parameter
 };
 
