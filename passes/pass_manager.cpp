@@ -15,6 +15,7 @@
 #include "passes/fuse_activation.h"
 #include "passes/in_place.h"
 #include "passes/int8_io.h"
+#include "passes/patch.h"
 #include "passes/qdq_signed.h"
 #include "passes/qoperator_to_int8.h"
 #include "passes/quantize_int8.h"
@@ -39,7 +40,7 @@ const std::vector<PassInfo>& pass_table() {
       {"dce", false},          {"resolve", false},         {"eliminate-identity", false}, {"dce-2", false},
       {"fold-batch-norm", true}, {"fold-pad", true},       {"fuse-activation", true},     {"qdq-signed", false},
       {"fold-qdq", false},     {"qoperator-to-int8", false}, {"quantize-int8", false},    {"int8-io", false},
-      {"select-kernels", false}, {"schedule", true},       {"in-place", true},            {"plan-memory", false}};
+      {"select-kernels", false}, {"patch", false},         {"schedule", true},       {"in-place", true},            {"plan-memory", false}};
   return table;
 }
 
@@ -65,6 +66,7 @@ const std::vector<std::string>& optional_pass_names() {
 MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
   MemoryReport report;
   std::optional<ScheduleReport> schedule_report;
+  PatchReport patch_report;
   auto skipped = [&](const std::string& name) {
     return std::find(opts.skip.begin(), opts.skip.end(), name) != opts.skip.end();
   };
@@ -93,6 +95,15 @@ MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
       opts.io_int8 ? std::function<void()>([&] { int8_io(g); }) : std::function<void()>(),
       // Last before planning: the scratch each kernel needs is planned with the tensors.
       [&] { select_kernels(g, opts.target, opts.preference); },
+      // After kernel selection, so each split is judged with its kernels' scratch;
+      // before schedule, which orders the tiles' nodes with the rest.
+      opts.patch.mode != PatchOptions::Mode::kOff ? std::function<void()>([&] {
+        PatchOptions po = opts.patch;
+        po.model_in_place = !skipped("in-place");
+        po.skip_schedule = skipped("schedule");
+        patch_report = patch(g, po, opts.target, opts.preference);
+      })
+                                                   : std::function<void()>(),
       // After kernel selection (scratch counts), before in-place: which input an
       // output may be written over depends on the order.
       [&] {
@@ -119,6 +130,7 @@ MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
   // The ideal of the order the model came in, next to that of the order chosen.
   report.model_order_lower_bound_bytes =
       schedule_report && schedule_report->reordered ? schedule_report->model_order_peak : report.lower_bound_bytes;
+  report.patch = patch_report;
   return report;
 }
 

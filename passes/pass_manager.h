@@ -9,6 +9,7 @@
 #include "passes/memory/plan_memory.h"
 #include "compiler/ops/op_def.h"
 #include "compiler/target/target.h"
+#include "passes/patch.h"
 #include "passes/quantize_int8.h"
 #include "passes/resolve.h"
 
@@ -27,6 +28,7 @@ struct PipelineOptions {
   target::Target target = target::host_target();         // select-kernels: the core's features
   ops::Preference preference = ops::Preference::kSpeed;  // select-kernels: --optimize
   std::vector<std::string> skip;  // optional passes left out (--skip-pass)
+  PatchOptions patch;             // --patch: patch-based execution of the first stage
 };
 
 // The names of the passes, in the order they run.

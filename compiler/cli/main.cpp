@@ -16,6 +16,7 @@
 #include "compiler/driver/bench.h"
 #include "compiler/driver/calibrate.h"
 #include "compiler/driver/compile.h"
+#include "compiler/driver/fit_compile.h"
 #include "compiler/driver/footprint.h"
 #include "compiler/driver/export.h"
 #include "compiler/driver/inspect.h"
@@ -50,6 +51,8 @@ struct Common {
   std::string max_folded_bytes;
   bool no_in_place = false;
   std::vector<std::string> skip_passes;
+  std::string patch = "off";
+  int64_t patch_layers = 0;
 };
 
 void add_common(CLI::App* cmd, Common& c) {
@@ -62,6 +65,14 @@ void add_common(CLI::App* cmd, Common& c) {
                       fmt::format("{}", fmt::join(mote::passes::optional_pass_names(), ", ")))
       ->allow_extra_args(false);  // one value per flag: a later positional is not swallowed
   cmd->add_flag("--no-in-place", c.no_in_place, "the same as --skip-pass in-place");
+  cmd->add_option("--patch", c.patch,
+                  "patch-based execution of the first layers: off (default), auto (the split that lowers the arena "
+                  "most, or under --target PART just enough to fit, with the fewest added MACs) or RxC tiles, e.g. 4x4")
+      ->capture_default_str();
+  cmd->add_option("--patch-layers", c.patch_layers,
+                  "with --patch RxC: how many of the first layers run on tiles (default: the number with the lowest "
+                  "arena)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1000}));
   cmd->add_option("--print-after", c.print_after, "dump the IR after a pass (or 'all') to stderr")
       ->allow_extra_args(false);  // one value per flag: a later positional is not swallowed
   cmd->add_option("--optimize", c.optimize,
@@ -107,6 +118,12 @@ mote::driver::CompileOptions compile_options(const Common& c) {
   if (c.no_in_place && std::find(o.skip_passes.begin(), o.skip_passes.end(), "in-place") == o.skip_passes.end())
     o.skip_passes.push_back("in-place");
   o.print_after = c.print_after;
+  o.patch = mote::passes::parse_patch(c.patch);
+  if (c.patch_layers > 0) {
+    if (o.patch.mode != mote::passes::PatchOptions::Mode::kFixed)
+      throw Refusal("--patch-layers is only used with --patch RxC");
+    o.patch.layers = c.patch_layers;
+  }
   o.target = mote::target::find_target(c.target);
   if (c.optimize != "speed" && c.optimize != "size")
     throw Refusal(fmt::format("--optimize '{}': expected speed or size", c.optimize));
@@ -170,6 +187,18 @@ struct BudgetArgs {
   std::map<std::string, std::string> bound;  // --bind-input NAME=FILE
 };
 
+// What --patch did, for the compile summary.
+std::string patch_summary(const mote::passes::PatchReport& p, int64_t macs) {
+  if (!p.patched)
+    return "not patched: the model fits its budget as it is, or no split of its first layers shrinks the arena (for "
+           "auto without a budget: adding at most a quarter more MACs)";
+  const int64_t before = macs - p.macs_added;
+  return fmt::format("{}x{} tiles over {} layer{} ({} .. {}): ideal lower bound {} -> {} bytes (saves {}), +{} MACs (+{:.1f}%)",
+                     p.rows, p.cols, p.layers.size(), p.layers.size() == 1 ? "" : "s", p.layers.front(), p.layers.back(),
+                     p.peak_before, p.peak_after, p.peak_before - p.peak_after, p.macs_added,
+                     before > 0 ? 100.0 * static_cast<double>(p.macs_added) / static_cast<double>(before) : 0.0);
+}
+
 int run_compile(const Common& c, const std::string& outdir, const std::string& name, const BudgetArgs& ba,
                 const QuantArgs& qa) {
   mote::driver::CompileOptions o = compile_options(c);
@@ -183,15 +212,15 @@ int run_compile(const Common& c, const std::string& outdir, const std::string& n
   budget.flash = ba.flash.empty() ? t.flash_bytes : mote::driver::parse_bytes(ba.flash, "--flash");
   if (!ba.reserve_ram.empty()) budget.reserve_ram = mote::driver::parse_bytes(ba.reserve_ram, "--reserve-ram");
   if (!ba.reserve_flash.empty()) budget.reserve_flash = mote::driver::parse_bytes(ba.reserve_flash, "--reserve-flash");
-  const mote::driver::CompileResult r = mote::driver::compile(o);
-
   // For an MCU, measure the code built for its core and check the budget before
   // anything is written into OUTDIR.
+  const mote::driver::FittedCompile fc =
+      mote::driver::compile_to_fit(o, budget, ba.toolchain, !t.host || mote::driver::has_budget(budget));
+  const mote::driver::CompileResult& r = fc.result;
   std::string footprint;
-  std::optional<mote::driver::FitCheck> fit_check;
+  const std::optional<mote::driver::FitCheck>& fit_check = fc.fit;
   const std::string against = t.host ? "the given budget" : t.name;
-  if (!t.host || mote::driver::has_budget(budget)) {
-    fit_check = mote::driver::check_fits(r, t, budget, ba.toolchain, o.model_path);
+  if (fit_check) {
     const mote::driver::FitCheck& fit = *fit_check;
     if (!fit.fits) throw mote::driver::BudgetRefusal(fit, against);
     const mote::driver::Footprint& fp = fit.footprint;
@@ -213,6 +242,7 @@ int run_compile(const Common& c, const std::string& outdir, const std::string& n
              "model's own order {})\n",
              r.memory.arena_bytes, r.memory.strategy, r.memory.unshared_bytes, r.memory.lower_bound_bytes,
              r.memory.model_order_lower_bound_bytes);
+  if (o.patch.mode != mote::passes::PatchOptions::Mode::kOff) fmt::print("  patch:   {}\n", patch_summary(r.memory.patch, r.macs));
   fmt::print("  weights: {} bytes\n", r.weight_bytes);
   fmt::print("  MACs:    {} per inference\n", r.macs);
   if (!footprint.empty()) fmt::print("  target:  {}\n", footprint);

@@ -1,5 +1,7 @@
 #include "compiler/driver/bench.h"
 
+#include "compiler/driver/fit_compile.h"
+
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -120,15 +122,16 @@ int bench(const BenchOptions& opts) {
   check_battery_args(t, opts.rate_hz, opts.battery_mah);  // before anything runs
   CompileOptions co = opts.compile;
   co.symbol = "model";
-  const CompileResult r = compile(co);
-  const ir::Graph& g = r.graph;
-  // A part or board with a budget: the same check as compile's, before anything runs.
+  // A part or board with a budget: the same check as compile's (and --patch auto
+  // sized to it), before anything runs.
   std::string budget_json_field;
   const Budget budget = target_budget(t);
-  if (has_budget(budget)) {
-    const FitCheck fit = check_fits(r, t, budget, opts.toolchain, co.model_path);
-    if (opts.json) budget_json_field = ", \"budget\": " + budget_json(fit, t.name);
-    if (!fit.fits) throw BudgetRefusal(fit, t.name);
+  const FittedCompile fc = compile_to_fit(co, budget, opts.toolchain, has_budget(budget));
+  const CompileResult& r = fc.result;
+  const ir::Graph& g = r.graph;
+  if (fc.fit) {
+    if (opts.json) budget_json_field = ", \"budget\": " + budget_json(*fc.fit, t.name);
+    if (!fc.fit->fits) throw BudgetRefusal(*fc.fit, t.name);
   }
   const BenchRun run = run_bench(opts, r);
   if (!run.ok) {

@@ -72,6 +72,8 @@ std::string describe_options(const CompileOptions& o) {
                                     std::string("--optimize ") + (o.preference == ops::Preference::kSize ? "size" : "speed")};
   if (o.planner != "greedy") parts.push_back("--planner " + o.planner);
   for (const std::string& p : o.skip_passes) parts.push_back("--skip-pass " + p);
+  if (o.patch.mode != passes::PatchOptions::Mode::kOff) parts.push_back("--patch " + passes::patch_flag(o.patch));
+  if (o.patch.layers > 0) parts.push_back(fmt::format("--patch-layers {}", o.patch.layers));
   for (const auto& [name, dims] : o.input_shapes)
     parts.push_back(fmt::format("--input-shape {}={}", name, fmt::join(dims, "x")));
   for (const auto& bound : o.bound_input_files) parts.push_back("--bind-input " + bound.first);
@@ -109,6 +111,9 @@ CompileResult compile_graph(ir::Graph g, const CompileOptions& opts) {
   po.target = opts.target;
   po.preference = opts.preference;
   po.skip = opts.skip_passes;
+  // Builds that expose every tensor (calibration, per-layer reports) read whole
+  // intermediate tensors: there is no stage to patch, and nothing to save.
+  if (!opts.expose_intermediates) po.patch = opts.patch;
   po.print_after = opts.print_after;
   po.dump = &std::cerr;
   if (opts.quantize) po.quantize = &*opts.quantize;

@@ -11,6 +11,7 @@
 #include "compiler/ir/graph.h"
 #include "compiler/target/target.h"
 #include "passes/memory/plan_memory.h"
+#include "passes/patch.h"
 #include "passes/quantize_int8.h"
 #include "passes/resolve.h"
 
@@ -42,6 +43,8 @@ struct CompileOptions {
   ops::Preference preference = ops::Preference::kSpeed;
   // Optional passes left out (--skip-pass NAME; --no-in-place is --skip-pass in-place).
   std::vector<std::string> skip_passes;
+  // --patch: patch-based execution of the first stage (pass patch).
+  passes::PatchOptions patch;
 };
 
 struct CompileResult {

@@ -42,6 +42,19 @@ json::Value budget_value(const FitCheck& c, const std::string& target_name) {
                       {"flash_reserved_bytes", c.budget.reserve_flash}};
 }
 
+// What pass patch did: null when it did not patch.
+json::Value patch_value(const passes::PatchReport& p) {
+  if (!p.patched) return json::Value(nullptr);
+  json::Array layers;
+  for (const std::string& l : p.layers) layers.push_back(text(l));
+  return json::Object{{"rows", p.rows},
+                      {"cols", p.cols},
+                      {"layers", std::move(layers)},
+                      {"lower_bound_unpatched_bytes", p.peak_before},
+                      {"lower_bound_patched_bytes", p.peak_after},
+                      {"macs_added", p.macs_added}};
+}
+
 }  // namespace
 
 std::string budget_json(const FitCheck& c, const std::string& target_name) { return json_text(budget_value(c, target_name)); }
@@ -65,6 +78,7 @@ std::string compile_json(const CompileResult& r, const std::string& model_path, 
                  {"planner", r.memory.strategy},
                  {"weights_bytes", r.weight_bytes},
                  {"macs", r.macs},
+                 {"patch", patch_value(r.memory.patch)},
                  {"footprint", fit ? footprint_value(*fit) : json::Value(nullptr)}};
   if (fit && has_budget(fit->budget)) o["budget"] = budget_value(*fit, budget_target);
   return json_text(json::Value(std::move(o)));

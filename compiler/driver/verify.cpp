@@ -1,5 +1,7 @@
 #include "compiler/driver/verify.h"
 
+#include "compiler/driver/fit_compile.h"
+
 #include "compiler/driver/footprint.h"
 
 #include <filesystem>
@@ -92,15 +94,14 @@ std::FILE* report_stream(const VerifyOptions& opts) { return opts.json ? stderr 
 bool verify_group(const VerifyOptions& opts, const std::vector<DataSet>& sets, CompileOptions co, Totals& totals) {
   std::FILE* const out = report_stream(opts);
   co.symbol = "model";
-  const CompileResult r = compile(co);
+  // A part or board with a budget: the same check as compile's (and --patch auto
+  // sized to it), before anything runs.
+  const Budget budget = target_budget(co.target);
+  const FittedCompile fc = compile_to_fit(co, budget, opts.toolchain, has_budget(budget));
+  if (fc.fit && !fc.fit->fits) throw BudgetRefusal(*fc.fit, co.target.name);
+  const CompileResult& r = fc.result;
   totals.model = r.graph.name;
   const ir::Graph& g = r.graph;
-  // A part or board with a budget: the same check as compile's, before anything runs.
-  const Budget budget = target_budget(co.target);
-  if (has_budget(budget)) {
-    const FitCheck fit = check_fits(r, co.target, budget, opts.toolchain, co.model_path);
-    if (!fit.fits) throw BudgetRefusal(fit, co.target.name);
-  }
 
   // Read and check all data before building, so bad data is a refusal, not a failure.
   std::vector<std::vector<ir::Tensor>> inputs, outputs;

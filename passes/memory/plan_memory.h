@@ -8,6 +8,7 @@
 #include <string>
 
 #include "compiler/ir/graph.h"
+#include "passes/patch.h"
 
 namespace mote::passes {
 
@@ -19,6 +20,8 @@ struct MemoryReport {
   // The lower bound of the order the nodes came in from the model, before pass
   // schedule chose another (equal to lower_bound_bytes when it kept it).
   int64_t model_order_lower_bound_bytes = 0;
+  // What pass patch did before planning (--patch; not patched when off).
+  PatchReport patch;
 };
 
 MemoryReport plan_memory(ir::Graph& g, const std::string& strategy = "greedy");
