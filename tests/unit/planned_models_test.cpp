@@ -68,6 +68,7 @@ TEST_CASE("planned models: no two buffers live at one step share a byte, in-plac
   struct Case {
     std::string model;
     bool int8;
+    std::string patch = "off";  // pass patch's tiles: many small buffers with staggered lifetimes
   };
   const std::string models = MOTE_MODELS_DIR, tests = MOTE_TEST_MODELS_DIR;
   const std::vector<Case> cases = {{models + "/ic_resnet8/model.onnx", false},  // residual Adds and Relus in place
@@ -76,11 +77,14 @@ TEST_CASE("planned models: no two buffers live at one step share a byte, in-plac
                                    {tests + "/two_towers/model.onnx", false},    // reordered by pass schedule
                                    {tests + "/two_towers/model.onnx", true},
                                    {tests + "/pad_conv/model.onnx", false},      // Pads folded away
-                                   {models + "/digits_mlp/model.onnx", true}};
+                                   {models + "/digits_mlp/model.onnx", true},
+                                   {models + "/vww_mobilenet/model.onnx", true, "auto"},
+                                   {models + "/vww_mobilenet/model.onnx", false, "3x3"}};
   for (const Case& c : cases) {
-    INFO(c.model << (c.int8 ? " int8" : " float"));
+    INFO(c.model << (c.int8 ? " int8" : " float") << " --patch " << c.patch);
     driver::CompileOptions o;
     o.model_path = c.model;
+    o.patch = passes::parse_patch(c.patch);
     o.target = target::find_target("cortex-m4");
     if (c.int8) {
       passes::QuantizeOptions q;
@@ -94,6 +98,7 @@ TEST_CASE("planned models: no two buffers live at one step share a byte, in-plac
     int in_place = 0;
     for (const ir::Node& n : r.graph.nodes) in_place += n.kernel && n.kernel->in_place_of != ir::kNoTensor;
     if (c.model.find("ic_resnet8") != std::string::npos) CHECK(in_place > 0);
+    if (c.patch != "off") CHECK(r.memory.patch.patched);
     int64_t end = 0;
     size_t clashes = 0;
     for (size_t i = 0; i < live.size(); ++i) {
