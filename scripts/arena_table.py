@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """What each memory technique saves: the arena and its ideal lower bound of every
-shipped model (and the two test models that show a pass at work), with all of
-Mote's passes and with each optional one left out (`--skip-pass NAME`).
+shipped model (and the test models that show a pass at work), with all of
+Mote's passes, with patch-based execution of the first layers added (`--patch
+auto`), and with each optional pass left out (`--skip-pass NAME`).
 
     python3 scripts/arena_table.py [--mote build/mote]
 
@@ -20,7 +21,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODELS = ["kws_dscnn", "vww_mobilenet", "ic_resnet8", "ad_autoencoder", "digits_mlp"]
-TEST_MODELS = ["two_towers", "pad_conv"]
+TEST_MODELS = ["two_towers", "pad_conv", "patch_stage"]
 SKIPS = ["fuse-activation", "fold-pad", "schedule", "in-place"]
 
 
@@ -36,8 +37,8 @@ def calibration(name):
     return os.path.join(ROOT, "build", "tests", "int8_data", name + "_calibration")
 
 
-def arena(mote, name, int8, skips):
-    args = [mote, "compile", model_dir(name), "--json"]
+def arena(mote, name, int8, skips, extra=()):
+    args = [mote, "compile", model_dir(name), "--json"] + list(extra)
     if int8:
         args += ["--quantize", "int8", "--calibrate", calibration(name), "--io", "int8", "--target", "cortex-m4"]
     for s in skips:
@@ -57,12 +58,13 @@ def main():
     for name in MODELS:
         if not os.path.isdir(calibration(name)):
             sys.exit(f"{calibration(name)} is missing: run `ctest --test-dir build -R int8_data` first")
-    head = ["model", "build", "all passes"] + [f"`--skip-pass {s}`" for s in SKIPS] + ["all four skipped"]
+    head = (["model", "build", "all passes", "`--patch auto`"] + [f"`--skip-pass {s}`" for s in SKIPS] +
+            ["all four skipped"])
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for name in MODELS + TEST_MODELS:
         for int8 in (False, True):
-            cells = [arena(a.mote, name, int8, [])]
+            cells = [arena(a.mote, name, int8, []), arena(a.mote, name, int8, [], ["--patch", "auto"])]
             cells += [arena(a.mote, name, int8, [s]) for s in SKIPS]
             cells.append(arena(a.mote, name, int8, SKIPS))
             row = [name, "int8, cortex-m4" if int8 else "float, host"] + cells
