@@ -72,6 +72,13 @@ std::string emit_header(const ir::Graph& g, const Options& o, const Symbols& s) 
   h += fmt::format("#ifndef MOTE_{0}_H_\n#define MOTE_{0}_H_\n\n#include <stdint.h>\n\n", U);
   h += fmt::format("#define {}_MOTE_VERSION \"{}\"\n", U, MOTE_VERSION);
   h += fmt::format("#define {}_ARENA_BYTES {}\n", U, g.arena_bytes);
+  if (const target::RamRegion* r = target::arena_region(o.target, g.arena_bytes))
+    h += fmt::format("// The arena is too large for {1}'s {2} with {3} bytes to spare for the stack and data: the\n"
+                     "// static arena goes in section {4} (define {0}_ARENA_SECTION to choose another), which\n"
+                     "// the linker script maps to {5} (0x{6:08x}, {7} bytes).\n"
+                     "#define {0}_ARENA_REGION \"{5}\"\n",
+                     U, o.target.name, o.target.ram_name, target::kDefaultRegionReserve, r->section, r->name, r->base,
+                     r->bytes);
   h += fmt::format("// A caller's arena for {}_run_arena: at least {}_ARENA_BYTES bytes, aligned to this.\n"
                    "#define {}_ARENA_ALIGN 16\n",
                    P, U, U);
@@ -329,6 +336,9 @@ std::string emit_source(const ir::Graph& g, const Options& o, const Symbols& s, 
   src += "  (void)inputs;\n  (void)outputs;\n";
   src += fmt::format("  return {}_run_arena({}{});\n}}\n", P, A, with_comma(casts));
   src += "#else\n";
+  if (const target::RamRegion* r = target::arena_region(o.target, g.arena_bytes))
+    src += fmt::format("#ifndef {0}_ARENA_SECTION  // {0}_ARENA_REGION in {2}.h\n#define {0}_ARENA_SECTION \"{1}\"\n#endif\n",
+                       U, r->section, P);
   src += fmt::format("#ifdef {0}_ARENA_SECTION\n#define {0}_ARENA_PLACE __attribute__((section({0}_ARENA_SECTION)))\n"
                      "#else\n#define {0}_ARENA_PLACE\n#endif\n",
                      U);

@@ -225,10 +225,13 @@ int run_compile(const Common& c, const std::string& outdir, const std::string& n
     if (!fit.fits) throw mote::driver::BudgetRefusal(fit, against);
     const mote::driver::Footprint& fp = fit.footprint;
     footprint = mote::driver::footprint_summary(fp);
-    if (mote::driver::has_budget(budget))
-      footprint += fmt::format("\n  budget:  fits {}: RAM {} + reserve {} <= {} bytes, flash {} + reserve {} <= {} bytes",
-                               against, fp.ram(), budget.reserve_ram, budget.ram,
+    if (mote::driver::has_budget(budget)) {
+      std::string regions;
+      for (const mote::driver::RegionUse& u : fp.regions) regions += fmt::format(", {} {} <= {} bytes", u.name, u.bytes, u.available);
+      footprint += fmt::format("\n  budget:  fits {}: {} {} + reserve {} <= {} bytes{}, flash {} + reserve {} <= {} bytes",
+                               against, t.ram_name, fp.ram(), budget.reserve_ram, budget.ram, regions,
                                fp.flash(), budget.reserve_flash, budget.flash);
+    }
   }
   const std::vector<std::string> files = mote::driver::write_outputs(r, outdir);
   if (ba.json) {

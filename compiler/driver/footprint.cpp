@@ -69,10 +69,12 @@ Footprint measure_footprint(const std::string& dir, const std::string& symbol, c
 }
 
 std::string footprint_summary(const Footprint& f) {
+  std::string other;
+  for (const RegionUse& r : f.regions) other += fmt::format(", and {} bytes (the arena) in {}", r.bytes, r.name);
   return fmt::format(
-      "flash {} bytes (code {}, weights {}), RAM {} bytes (arena and other static data {}, stack about {}), for {}",
-      f.flash(), f.model.code + f.model.rodata + f.model.data, f.weights.flash(), f.ram(), f.static_ram(),
-      f.stack_estimate, f.core);
+      "flash {} bytes (code {}, weights {}), RAM {} bytes ({} data {}, stack about {}){}, for {}", f.flash(),
+      f.model.code + f.model.rodata + f.model.data, f.weights.flash(), f.ram(),
+      f.regions.empty() ? "arena and other static" : "static", f.static_ram(), f.stack_estimate, other, f.core);
 }
 
 void check_budget(const Footprint& f, const Budget& b, const std::string& target_name) {
@@ -80,6 +82,9 @@ void check_budget(const Footprint& f, const Budget& b, const std::string& target
   if (b.ram > 0 && f.ram() + b.reserve_ram > b.ram)
     problems.push_back(fmt::format("RAM: needs {} bytes ({} for the model{}), {} available", f.ram() + b.reserve_ram,
                                    f.ram(), b.reserve_ram ? fmt::format(" + {} reserved", b.reserve_ram) : "", b.ram));
+  for (const RegionUse& r : f.regions)
+    if (r.bytes > r.available)
+      problems.push_back(fmt::format("{}: needs {} bytes (the arena), {} available", r.name, r.bytes, r.available));
   if (b.flash > 0 && f.flash() + b.reserve_flash > b.flash)
     problems.push_back(fmt::format("flash: needs {} bytes ({} for the model{}), {} available",
                                    f.flash() + b.reserve_flash, f.flash(),
@@ -107,6 +112,10 @@ FitCheck check_fits(const CompileResult& r, const target::Target& t, const Budge
   support::TempDir tmp("footprint");
   write_outputs(r, tmp.path());
   c.footprint = measure_footprint(tmp.path(), r.symbol, core, toolchain);
+  if (const target::RamRegion* region = target::arena_region(t, r.graph.arena_bytes)) {
+    const std::string obj = (fs::path(tmp.path()) / (r.symbol + ".o")).string();
+    c.footprint.regions.push_back({region->name, section_bytes(obj, region->section), region->bytes});
+  }
   try {
     check_budget(c.footprint, b, t.host ? "the given budget" : t.name);
   } catch (const support::Refusal& e) {

@@ -4,6 +4,7 @@
 // core, and the check against a part's budget.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "compiler/driver/compile.h"
 #include "compiler/driver/object_sizes.h"
@@ -12,13 +13,27 @@
 
 namespace mote::driver {
 
+// RAM a model takes in a bank beside the default one (the arena, placed there by
+// target::arena_region).
+struct RegionUse {
+  std::string name;
+  int64_t bytes = 0, available = 0;
+};
+
 struct Footprint {
   std::string core;
   SectionSizes model;    // SYMBOL.cpp: kernels, schedule, arena
   SectionSizes weights;  // SYMBOL_weights.cpp
   int64_t stack_estimate = 0;  // deepest static frame chain from -fstack-usage (libm calls excluded)
+  std::vector<RegionUse> regions;  // RAM in other banks, not counted in static_ram()
   int64_t flash() const { return model.flash() + weights.flash(); }
-  int64_t static_ram() const { return model.ram() + weights.ram(); }
+  int64_t region_bytes() const {
+    int64_t b = 0;
+    for (const RegionUse& r : regions) b += r.bytes;
+    return b;
+  }
+  // In the default region (the budget's `ram`).
+  int64_t static_ram() const { return model.ram() + weights.ram() - region_bytes(); }
   int64_t ram() const { return static_ram() + stack_estimate; }
 };
 

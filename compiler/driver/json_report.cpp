@@ -20,13 +20,17 @@ json::Value text(const std::string& s) {
 
 json::Value footprint_value(const FitCheck& fit) {
   const Footprint& fp = fit.footprint;
+  json::Array regions;
+  for (const RegionUse& r : fp.regions)
+    regions.push_back(json::Object{{"name", r.name}, {"bytes", r.bytes}, {"available_bytes", r.available}});
   json::Object o{{"core", fp.core},
                  {"flash_bytes", fp.flash()},
                  {"flash_code_bytes", fp.model.flash()},
                  {"flash_weights_bytes", fp.weights.flash()},
                  {"ram_bytes", fp.ram()},
                  {"ram_static_bytes", fp.static_ram()},
-                 {"stack_estimate_bytes", fp.stack_estimate}};
+                 {"stack_estimate_bytes", fp.stack_estimate},
+                 {"ram_regions", std::move(regions)}};
   return json::Value(std::move(o));
 }
 
@@ -137,6 +141,12 @@ std::string targets_json() {
                    {"flash_bytes", t.flash_bytes ? json::Value(t.flash_bytes) : json::Value(nullptr)},
                    {"clock_hz", t.power ? json::Value(t.power->max_clock_hz) : json::Value(nullptr)},
                    {"supported", t.supported}};
+    json::Array regions;
+    for (const target::RamRegion& r : t.ram_regions)
+      regions.push_back(json::Object{{"name", r.name}, {"base", static_cast<int64_t>(r.base)}, {"bytes", r.bytes},
+                                     {"section", r.section}});
+    o["ram_name"] = t.ram_name;
+    o["ram_regions"] = std::move(regions);
     if (!t.supported) o["why_unsupported"] = t.why_unsupported;
     list.push_back(std::move(o));
   }

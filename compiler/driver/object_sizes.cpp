@@ -9,14 +9,38 @@
 
 namespace mote::driver {
 
-SectionSizes object_sizes(const std::string& path) {
+namespace {
+
+llvm::object::OwningBinary<llvm::object::ObjectFile> open_elf(const std::string& path) {
   auto file = llvm::object::ObjectFile::createObjectFile(path);
   if (!file) {
     const std::string why = llvm::toString(file.takeError());
     throw support::InternalError("cannot read object " + path + ": " + why);
   }
-  const auto* elf = llvm::dyn_cast<llvm::object::ELFObjectFileBase>(file->getBinary());
-  if (!elf) throw support::InternalError(path + " is not an ELF file");
+  if (!llvm::isa<llvm::object::ELFObjectFileBase>(file->getBinary()))
+    throw support::InternalError(path + " is not an ELF file");
+  return std::move(*file);
+}
+
+}  // namespace
+
+int64_t section_bytes(const std::string& path, const std::string& name) {
+  const auto file = open_elf(path);
+  int64_t bytes = 0;
+  for (const llvm::object::SectionRef section : file.getBinary()->sections()) {
+    auto n = section.getName();
+    if (!n) {
+      llvm::consumeError(n.takeError());
+      continue;
+    }
+    if (*n == name) bytes += static_cast<int64_t>(section.getSize());
+  }
+  return bytes;
+}
+
+SectionSizes object_sizes(const std::string& path) {
+  const auto file = open_elf(path);
+  const auto* elf = llvm::cast<llvm::object::ELFObjectFileBase>(file.getBinary());
   SectionSizes s;
   for (const llvm::object::ELFSectionRef section : elf->sections()) {
     const uint64_t flags = section.getFlags();

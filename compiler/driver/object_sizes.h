@@ -22,4 +22,7 @@ struct SectionSizes {
 // Throws support::InternalError when the file is not an object LLVM can read.
 SectionSizes object_sizes(const std::string& path);
 
+// The bytes of the sections named `name` in an object file (0 when it has none).
+int64_t section_bytes(const std::string& path, const std::string& name);
+
 }  // namespace mote::driver

@@ -55,18 +55,44 @@ Target make(const std::string& name, const std::string& desc, const std::string&
   return t;
 }
 
+// QEMU 7.2's mps3-an547 (hw/arm/mps2-tz.c, an547_raminfo; the SSE-300's TCMs in
+// hw/arm/armsse.c): 512 KiB DTCM at 0x20000000 holds the stack and static data, and
+// 2 MiB of SRAM at 0x01000000 (runtime-stub/cortex-m/mps3_an547.ld maps it).
+constexpr int64_t kAn547Dtcm = 512 * KiB;
+const std::vector<RamRegion>& an547_regions() {
+  static const std::vector<RamRegion> r = {{"SRAM", 0x01000000, 2 * MiB, ".bss.mote_sram"}};
+  return r;
+}
+
+// The default region's size for placement: the budget's, or a core's QEMU board's.
+int64_t default_region_bytes(const Target& t) {
+  if (t.ram_bytes > 0) return t.ram_bytes;
+  if (t.core.qemu_machine == "mps3-an547") return kAn547Dtcm;
+  return 0;
+}
+
 std::vector<Target> build_all() {
   std::vector<Target> all;
   Target host = host_target();
   all.push_back(host);
-  for (const Core& c : cores())
-    all.push_back(make(c.name, fmt::format("{} core, runs on QEMU {} (no budget)", c.name, c.qemu_machine), c.name, 0, 0));
+  for (const Core& c : cores()) {
+    Target t = make(c.name, fmt::format("{} core, runs on QEMU {} (no budget)", c.name, c.qemu_machine), c.name, 0, 0);
+    if (c.qemu_machine == "mps3-an547") {
+      t.ram_name = "DTCM";
+      t.ram_regions = an547_regions();
+    }
+    all.push_back(t);
+  }
   // QEMU boards: the memory QEMU gives them.
   all.push_back(make("mps2-an385", "QEMU MPS2 AN385 board, Cortex-M3", "cortex-m3", 4 * MiB, 4 * MiB));
   all.push_back(make("mps2-an386", "QEMU MPS2 AN386 board, Cortex-M4F", "cortex-m4", 4 * MiB, 4 * MiB));
   all.push_back(make("mps2-an500", "QEMU MPS2 AN500 board, Cortex-M7", "cortex-m7", 4 * MiB, 4 * MiB));
   all.push_back(make("mps2-an505", "QEMU MPS2 AN505 board, Cortex-M33", "cortex-m33", 4 * MiB, 4 * MiB));
-  all.push_back(make("mps3-an547", "QEMU MPS3 AN547 board, Cortex-M55", "cortex-m55", 512 * KiB, 512 * KiB));
+  Target an547 = make("mps3-an547", "QEMU MPS3 AN547 board, Cortex-M55 (512 KiB DTCM, 2 MiB SRAM for large arenas)",
+                       "cortex-m55", kAn547Dtcm, 512 * KiB);
+  an547.ram_name = "DTCM";
+  an547.ram_regions = an547_regions();
+  all.push_back(an547);
   // Real parts: on-chip SRAM and flash from the vendors' datasheets.
   all.push_back(make("stm32f446re", "ST STM32F446RE (Nucleo-F446RE), Cortex-M4F 180 MHz", "cortex-m4", 128 * KiB, 512 * KiB));
   all.push_back(make("stm32l4r5", "ST STM32L4R5ZI, Cortex-M4F 120 MHz, low power", "cortex-m4", 640 * KiB, 2 * MiB));
@@ -95,6 +121,15 @@ Target host_target() {
   t.core.name = "host";
   t.core.has_fpu = true;
   return t;
+}
+
+const RamRegion* arena_region(const Target& t, int64_t arena_bytes) {
+  const int64_t home = default_region_bytes(t);
+  if (home == 0 || arena_bytes + kDefaultRegionReserve <= home) return nullptr;
+  const RamRegion* best = nullptr;
+  for (const RamRegion& r : t.ram_regions)
+    if (r.bytes >= arena_bytes && (!best || r.bytes < best->bytes)) best = &r;
+  return best;
 }
 
 std::vector<Target> all_targets() {

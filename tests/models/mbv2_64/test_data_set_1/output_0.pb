@@ -1,0 +1,2 @@
+
+BoutputJ(ZÌC?†ıjø=Â…¿€ L¿RsR@‘ô æôèa¿qq@ï±øtLbΩ
