@@ -208,6 +208,15 @@ int64_t padded_plane_bytes(const ir::Graph& g, const ir::Node& n) {
   return (ph + 1) * (w + win.pads_begin[wi] + win.pads_end[wi] + 8);  // k_plane in dwconv_s8_dsp.h
 }
 
+// The depthwise kernels that copy each channel's plane into scratch before they
+// write that channel's output plane read nothing of the input after it: with an
+// output of the input's size (stride 1) they may write over the input, which then
+// needs no buffer of its own beside the output's, only the one-plane scratch.
+std::vector<int> plane_in_place(const ir::Graph& g, const ir::Node& n) {
+  if (in(g, n, 0).bytes() != out(g, n, 0).bytes() || in(g, n, 0).dtype != out(g, n, 0).dtype) return {};
+  return {0};
+}
+
 KernelCall make_dw_s8(ir::Graph& g, const ir::Node& n, const char* file, const char* kernel) {
   KernelCall k = reference_call(g, n);
   const int64_t m = in(g, n, 1).shape[0], kk = reduction(g, n);
@@ -221,6 +230,7 @@ KernelCall make_dw_s8(ir::Graph& g, const ir::Node& n, const char* file, const c
   k.kernel = kernel;
   k.inputs = {n.inputs[0], n.inputs[1]};
   k.scratch_bytes = padded_plane_bytes(g, n);
+  k.in_place_inputs = plane_in_place(g, n);
   return k;
 }
 
@@ -361,6 +371,7 @@ KernelCall make_dw3x3_f32_fpu(ir::Graph& g, const ir::Node& n, const target::Tar
   k.kernel = "dwconv3x3_f32_fpu";
   k.type_args.clear();
   k.scratch_bytes = 4 * padded_plane_bytes(g, n);  // the plane, in floats
+  k.in_place_inputs = plane_in_place(g, n);
   return k;
 }
 
