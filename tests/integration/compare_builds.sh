@@ -1,40 +1,40 @@
 #!/usr/bin/env bash
-# Pass patch (docs/passes.md): patched builds compute what unpatched ones do.
-# Builds a model with --patch off and with tiles, runs both on the host under
-# ASan and UBSan on the same inputs and requires identical outputs (int8 bit
-# for bit; float too, as each element is computed by the same arithmetic), and
-# checks the arena shrank (and, with PATCH_MAX_ARENA set, is at most that).
-# Usage: patch_check.sh MOTE_BINARY MODEL "PATCH [--patch-layers N]" [compile options...]
+# Two builds of one model that must compute the same thing (pass patch's tiles
+# against whole tensors, a kernel writing over its input against a separate
+# output): compiles both, runs them on the host under ASan and UBSan on the same
+# inputs and requires identical outputs, element for element (int8 and float:
+# each element is computed by the same arithmetic), and that B's arena is smaller
+# than A's (and, with MAX_ARENA set, at most that).
+# Usage: compare_builds.sh MOTE_BINARY MODEL "A OPTIONS" "B OPTIONS" [options for both...]
 set -euo pipefail
 mote=$1 model=$2
-read -ra patch <<< "$3"
-shift 3
+read -ra a_opts <<< "$3"
+read -ra b_opts <<< "$4"
+shift 4
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-"$mote" compile "$model" "$@" --name whole -o "$work/gen" > "$work/whole.txt"
-"$mote" compile "$model" "$@" --patch "${patch[@]}" --name tiled -o "$work/gen" > "$work/tiled.txt"
-grep -q "^  patch:   [0-9]*x[0-9]* tiles" "$work/tiled.txt" || { cat "$work/tiled.txt"; fail "--patch ${patch[*]} did not patch"; }
-grep "^  patch:" "$work/tiled.txt"
+"$mote" compile "$model" "$@" "${a_opts[@]}" --name a_build -o "$work/gen" > "$work/a.txt"
+"$mote" compile "$model" "$@" "${b_opts[@]}" --name b_build -o "$work/gen" > "$work/b.txt"
+grep "^  patch:" "$work/b.txt" || true
 arena() { sed -n "s/^#define $1_ARENA_BYTES \([0-9]*\)$/\1/p" "$work/gen/$2.h"; }
-whole=$(arena WHOLE whole) tiled=$(arena TILED tiled)
-[ "$tiled" -lt "$whole" ] || fail "the patched arena ($tiled bytes) is not below the unpatched one ($whole bytes)"
-echo "ok   arena $whole -> $tiled bytes"
-if [ -n "${PATCH_MAX_ARENA:-}" ]; then
-  [ "$tiled" -le "$PATCH_MAX_ARENA" ] || fail "the patched arena ($tiled bytes) is above $PATCH_MAX_ARENA"
-  echo "ok   the patched arena is at most $PATCH_MAX_ARENA bytes"
+a=$(arena A_BUILD a_build) b=$(arena B_BUILD b_build)
+[ "$b" -lt "$a" ] || fail "B's arena ($b bytes, ${b_opts[*]}) is not below A's ($a bytes, ${a_opts[*]})"
+echo "ok   arena $a -> $b bytes"
+if [ -n "${MAX_ARENA:-}" ]; then
+  [ "$b" -le "$MAX_ARENA" ] || fail "B's arena ($b bytes) is above $MAX_ARENA"
+  echo "ok   B's arena is at most $MAX_ARENA bytes"
 fi
 
-ctype() {  # the C type of the model's first input or output, from its element size and scale
-  local u=$1 io=$2
-  if grep -q "^#define ${u}_${io}0_SCALE" "$work/gen/tiled.h"; then echo int8_t; else echo float; fi
+ctype() {  # the C type of the model's first input or output: int8 when the header gives it a scale
+  if grep -q "^#define B_BUILD_$1_SCALE" "$work/gen/b_build.h"; then echo int8_t; else echo float; fi
 }
 flags=(-std=c++17 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all -I"$work/gen")
 for f in "$work"/gen/*.cpp; do g++ "${flags[@]}" -c "$f" -o "${f%.cpp}.o"; done
-g++ "${flags[@]}" -DA_H='"whole.h"' -DB_H='"tiled.h"' -DA_RUN=whole_run -DB_RUN=tiled_run \
-    -DIN_T="$(ctype TILED INPUT)" -DOUT_T="$(ctype TILED OUTPUT)" -DIN_COUNT=TILED_INPUT0_COUNT \
-    -DOUT_COUNT=TILED_OUTPUT0_COUNT "$here/patch/main.cpp" "$work"/gen/*.o -o "$work/compare" -lm
+g++ "${flags[@]}" -DA_H='"a_build.h"' -DB_H='"b_build.h"' -DA_RUN=a_build_run -DB_RUN=b_build_run \
+    -DIN_T="$(ctype INPUT0)" -DOUT_T="$(ctype OUTPUT0)" -DIN_COUNT=B_BUILD_INPUT0_COUNT \
+    -DOUT_COUNT=B_BUILD_OUTPUT0_COUNT "$here/compare_builds/main.cpp" "$work"/gen/*.o -o "$work/compare" -lm
 "$work/compare"
 echo "PASS"

@@ -1,8 +1,7 @@
-// Runs two builds of one model, unpatched (A) and patched (B), on the same
-// pseudo-random inputs and compares their outputs element for element: int8
-// builds must agree bit for bit, float builds within float rounding (both are
-// checked exactly here; the tiles compute each element with the same kernel
-// arithmetic). The build defines A_H/B_H (headers), A_RUN/B_RUN, IN_T/OUT_T and
+// Runs two builds of one model (compare_builds.sh) on the same pseudo-random
+// inputs and compares their outputs element for element, bit for bit: the builds
+// compute each element with the same kernel arithmetic (int8 and float alike).
+// The build defines A_H/B_H (headers), A_RUN/B_RUN, IN_T/OUT_T and
 // IN_COUNT/OUT_COUNT.
 #include <cmath>
 #include <cstdint>
