@@ -89,7 +89,8 @@ MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
       [&] { qoperator_to_int8(g); },
       opts.quantize ? std::function<void()>([&] {
         if (opts.expose_before_quantize) expose_intermediates(g);
-        quantize_int8(g, *opts.quantize);
+        const QuantizeReport q = quantize_int8(g, *opts.quantize);
+        if (opts.quantize_report) *opts.quantize_report = q;
       })
                     : std::function<void()>(),
       opts.io_int8 ? std::function<void()>([&] { int8_io(g); }) : std::function<void()>(),

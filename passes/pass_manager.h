@@ -29,6 +29,7 @@ struct PipelineOptions {
   ops::Preference preference = ops::Preference::kSpeed;  // select-kernels: --optimize
   std::vector<std::string> skip;  // optional passes left out (--skip-pass)
   PatchOptions patch;             // --patch: patch-based execution of the first stage
+  QuantizeReport* quantize_report = nullptr;  // where quantize-int8 says what it did, when it runs
 };
 
 // The names of the passes, in the order they run.

@@ -46,6 +46,7 @@ class Quantizer {
   bool add_eligible(const ir::Node& n, const ir::Node* relu) const;
   const ir::Node* sole_relu_reader(const std::vector<ir::Node>& nodes, size_t at) const;
   bool activations_ok(const ir::Node& n) const;
+  FloatLayer why_float(const ir::Node& n) const;
   bool softmax_eligible(const ir::Node& n) const;
 
   std::string unique_tensor_name(const std::string& base) {
@@ -158,6 +159,67 @@ class Quantizer {
   std::vector<ir::Node> nodes_;
   QuantizeReport report_;
 };
+
+// Why node n, which the loop in run() left as it was, computes in float.
+FloatLayer Quantizer::why_float(const ir::Node& n) const {
+  FloatLayer f{n.name, n.op, "", ""};
+  auto unranged = [&](ir::TensorId t) {
+    return t != ir::kNoTensor && is_f32(t) && !g_.tensor(t).is_constant() && !q_of_.count(t) && !range_of(t);
+  };
+  auto no_range = [&](ir::TensorId t) {
+    f.reason = fmt::format("no finite calibrated range for '{}'", g_.tensor(t).name);
+    f.flag = "--calibrate with inputs that reach this tensor (mote calibrate --json shows each range)";
+    return f;
+  };
+  const bool has_float_input = !n.inputs.empty() && n.inputs[0] != ir::kNoTensor && is_f32(n.inputs[0]);
+  if (n.op == "Gemm" || n.op == "Conv" || n.op == "MatMul") {
+    if (n.inputs.size() >= 2 && n.inputs[1] != ir::kNoTensor && !g_.tensor(n.inputs[1]).is_constant()) {
+      f.reason = n.op == "MatMul" ? "a MatMul of two activations has no int8 kernel yet"
+                                  : "its weights are computed at run time (the int8 form needs constant weights)";
+      return f;
+    }
+    if (!int8_layer_shape_ok(g_, n)) {
+      f.reason = fmt::format("this {} has no int8 form (int8 takes a 2-D MatMul by a constant, a Gemm without transA "
+                             "or alpha, a 1-D or 2-D Conv, each output reducing at most {} products)",
+                             n.op, kMaxInt8Taps);
+      return f;
+    }
+    if (unranged(n.inputs[0])) return no_range(n.inputs[0]);
+    if (!n.outputs.empty() && unranged(n.outputs[0])) return no_range(n.outputs[0]);
+    f.reason = "its input or weights are not float32";
+    return f;
+  }
+  if (n.op == "Add" && n.inputs.size() == 2) {
+    for (ir::TensorId t : n.inputs)
+      if (t != ir::kNoTensor && g_.tensor(t).is_constant()) {
+        f.reason = "an Add of a constant has no int8 kernel yet";
+        return f;
+      }
+    if (g_.tensor(n.inputs[0]).shape != g_.tensor(n.inputs[1]).shape) {
+      f.reason = "an Add with broadcasting has no int8 kernel yet";
+      return f;
+    }
+    for (ir::TensorId t : {n.inputs[0], n.inputs[1], n.outputs[0]})
+      if (unranged(t)) return no_range(t);
+  }
+  const bool passes_int8 = n.op == "MaxPool" || n.op == "GlobalMaxPool" || n.op == "AveragePool" ||
+                           n.op == "GlobalAveragePool" || n.op == "Flatten" || n.op == "Reshape" || n.op == "Softmax";
+  if (passes_int8 && has_float_input && !q_of_.count(n.inputs[0])) {
+    f.reason = fmt::format("its input '{}' is float (its producer stays float)", g_.tensor(n.inputs[0]).name);
+    return f;
+  }
+  if (n.op == "Softmax") {
+    f.reason = "its axis is longer than 32768 (the int8 Softmax's table)";
+    return f;
+  }
+  if (n.op == "Relu" || n.op == "Clip") {
+    f.reason = fmt::format("a {} that does not follow a Conv or Gemm (fused there) or an Add (Relu) has no int8 "
+                           "kernel yet", n.op);
+    return f;
+  }
+  f.reason = fmt::format("Mote has no int8 {} yet", n.op);
+  return f;
+}
 
 bool Quantizer::activations_ok(const ir::Node& n) const {
   if (!is_f32(n.inputs[0]) || n.outputs.empty() || !is_f32(n.outputs[0])) return false;
@@ -296,6 +358,7 @@ QuantizeReport Quantizer::run() {
     ir::Node& n = old[i];
     if (fused.count(n.name)) continue;
     if (o_.keep_float.count(n.name)) {
+      report_.float_layers.push_back({n.name, n.op, "named by --keep-float", "leave out --keep-float " + n.name});
       nodes_.push_back(std::move(n));
       ++report_.kept_float_nodes;
       continue;
@@ -360,6 +423,11 @@ QuantizeReport Quantizer::run() {
       ++report_.quantized_nodes;
       continue;
     }
+    // Nodes with no float output (shape arithmetic, a pre-quantized model's own
+    // int8 nodes) compute nothing in float.
+    bool float_out = false;
+    for (ir::TensorId t : n.outputs) float_out = float_out || (t != ir::kNoTensor && is_f32(t));
+    if (float_out) report_.float_layers.push_back(why_float(n));
     nodes_.push_back(std::move(n));
   }
 

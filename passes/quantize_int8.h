@@ -34,6 +34,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "compiler/ir/graph.h"
 #include "compiler/quant/calibration.h"
@@ -49,6 +50,13 @@ struct QuantizeOptions {
   std::set<std::string> int16;
 };
 
+// A node an int8 build leaves computing in float, and why.
+struct FloatLayer {
+  std::string name, op;
+  std::string reason;  // "Mote has no int8 Sigmoid yet", "no calibrated range for 'x'"
+  std::string flag;    // what would change it, when a flag would ("" when none)
+};
+
 struct QuantizeReport {
   int quantized_nodes = 0;   // Gemm / Conv / MatMul / Add now int8
   int passthrough_nodes = 0; // Flatten / Reshape / pooling now int8 (parameters of the input)
@@ -57,6 +65,7 @@ struct QuantizeReport {
   int int16_nodes = 0;       // of quantized_nodes, those with int16 activations
   int quantize_nodes = 0;    // QuantizeLinear inserted
   int dequantize_nodes = 0;  // DequantizeLinear inserted
+  std::vector<FloatLayer> float_layers;  // in schedule order
 };
 
 QuantizeReport quantize_int8(ir::Graph& g, const QuantizeOptions& opts);

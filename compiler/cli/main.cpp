@@ -140,6 +140,7 @@ struct QuantArgs {
   std::vector<std::string> keep_float;
   std::vector<std::string> int16;
   std::string io = "float";
+  bool strict_int8 = false;
 };
 
 void add_quantize(CLI::App* cmd, QuantArgs& q) {
@@ -158,6 +159,9 @@ void add_quantize(CLI::App* cmd, QuantArgs& q) {
                   "float, or int8: the C API takes and returns int8 (scale and zero point in the header); "
                   "needs int8 first and last layers (--quantize int8, or a QDQ model)")
       ->capture_default_str();
+  cmd->add_flag("--strict-int8", q.strict_int8,
+                "with --quantize int8: refuse (exit 2, naming the layer) a build that would leave a layer in float, "
+                "instead of falling back (for cores without an FPU)");
 }
 
 // Calibrates and sets o.quantize when --quantize is given; refuses inconsistent flags.
@@ -168,8 +172,10 @@ void apply_quantize(mote::driver::CompileOptions& o, const QuantArgs& q) {
     if (!q.calibrate.empty()) throw Refusal("--calibrate is only used with --quantize int8");
     if (!q.keep_float.empty()) throw Refusal("--keep-float is only used with --quantize int8");
     if (!q.int16.empty()) throw Refusal("--int16 is only used with --quantize int8");
+    if (q.strict_int8) throw Refusal("--strict-int8 is only used with --quantize int8");
     return;
   }
+  o.strict_int8 = q.strict_int8;
   if (q.quantize != "int8") throw Refusal(fmt::format("--quantize '{}': only int8 is supported", q.quantize));
   if (q.calibrate.empty())
     throw Refusal("--quantize int8 needs --calibrate DIR: representative inputs to take the activation ranges from");
@@ -246,6 +252,17 @@ int run_compile(const Common& c, const std::string& outdir, const std::string& n
              r.memory.arena_bytes, r.memory.strategy, r.memory.unshared_bytes, r.memory.lower_bound_bytes,
              r.memory.model_order_lower_bound_bytes);
   if (o.patch.mode != mote::passes::PatchOptions::Mode::kOff) fmt::print("  patch:   {}\n", patch_summary(r.memory.patch, r.macs));
+  if (o.quantize) {
+    if (r.float_layers.empty()) {
+      fmt::print("  int8:    every layer int8\n");
+    } else {
+      fmt::print("  float:   {} layer{} stay{} float in this int8 build (--strict-int8 refuses instead):\n",
+                 r.float_layers.size(), r.float_layers.size() == 1 ? "" : "s", r.float_layers.size() == 1 ? "s" : "");
+      for (const mote::passes::FloatLayer& f : r.float_layers)
+        fmt::print("           {} ({}): {}{}{}\n", mote::support::one_line(f.name), f.op, mote::support::one_line(f.reason),
+                   f.flag.empty() ? "" : "; ", mote::support::one_line(f.flag));
+    }
+  }
   fmt::print("  weights: {} bytes\n", r.weight_bytes);
   fmt::print("  MACs:    {} per inference\n", r.macs);
   if (!footprint.empty()) fmt::print("  target:  {}\n", footprint);

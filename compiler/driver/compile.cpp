@@ -83,6 +83,7 @@ std::string describe_options(const CompileOptions& o) {
     for (const std::string& n : o.quantize->int16) parts.push_back("--int16 " + n);
   }
   if (o.io_int8) parts.push_back("--io int8");
+  if (o.strict_int8) parts.push_back("--strict-int8");
   if (o.max_folded_bytes != passes::default_max_folded_bytes())
     parts.push_back(fmt::format("--max-folded-bytes {}", o.max_folded_bytes));
   return fmt::format("{}", fmt::join(parts, " "));
@@ -118,7 +119,20 @@ CompileResult compile_graph(ir::Graph g, const CompileOptions& opts) {
   po.dump = &std::cerr;
   if (opts.quantize) po.quantize = &*opts.quantize;
   po.io_int8 = opts.io_int8 && !opts.expose_intermediates;
+  passes::QuantizeReport quantized;
+  po.quantize_report = &quantized;
   r.memory = passes::run_pipeline(r.graph, po);
+  r.quantized = opts.quantize.has_value();
+  r.float_layers = quantized.float_layers;
+  if (opts.strict_int8 && !r.float_layers.empty()) {
+    const passes::FloatLayer& f = r.float_layers.front();
+    throw support::Refusal(fmt::format("{}: --strict-int8: layer '{}' ({}) would stay float: {}{}{}{}", opts.model_path,
+                                       f.name, f.op, f.reason, f.flag.empty() ? "" : "; ", f.flag,
+                                       r.float_layers.size() > 1
+                                           ? fmt::format(" ({} more layers would; compile without --strict-int8 lists them)",
+                                                         r.float_layers.size() - 1)
+                                           : ""));
+  }
 
   codegen::Options co;
   co.symbol = r.symbol;

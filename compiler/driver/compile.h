@@ -45,6 +45,8 @@ struct CompileOptions {
   std::vector<std::string> skip_passes;
   // --patch: patch-based execution of the first stage (pass patch).
   passes::PatchOptions patch;
+  // --strict-int8: refuse (exit 2) a quantized build that leaves any layer in float.
+  bool strict_int8 = false;
 };
 
 struct CompileResult {
@@ -54,6 +56,9 @@ struct CompileResult {
   codegen::Files files;
   int64_t weight_bytes = 0;
   int64_t macs = 0;
+  // With --quantize int8 (`quantized`): the layers left in float, with why (quantize-int8).
+  bool quantized = false;
+  std::vector<passes::FloatLayer> float_layers;
 };
 
 // The options that shape the generated code, as `mote compile` flags (for the

@@ -59,6 +59,16 @@ json::Value patch_value(const passes::PatchReport& p) {
                       {"macs_added", p.macs_added}};
 }
 
+// An int8 build's layers left in float, with why; null for a float build.
+json::Value float_layers_value(const CompileResult& r) {
+  if (!r.quantized) return json::Value(nullptr);
+  json::Array list;
+  for (const passes::FloatLayer& f : r.float_layers)
+    list.push_back(json::Object{{"name", text(f.name)}, {"op", f.op}, {"reason", text(f.reason)},
+                                {"flag", f.flag.empty() ? json::Value(nullptr) : text(f.flag)}});
+  return json::Value(std::move(list));
+}
+
 }  // namespace
 
 std::string budget_json(const FitCheck& c, const std::string& target_name) { return json_text(budget_value(c, target_name)); }
@@ -83,6 +93,7 @@ std::string compile_json(const CompileResult& r, const std::string& model_path, 
                  {"weights_bytes", r.weight_bytes},
                  {"macs", r.macs},
                  {"patch", patch_value(r.memory.patch)},
+                 {"float_layers", float_layers_value(r)},
                  {"footprint", fit ? footprint_value(*fit) : json::Value(nullptr)}};
   if (fit && has_budget(fit->budget)) o["budget"] = budget_value(*fit, budget_target);
   return json_text(json::Value(std::move(o)));
