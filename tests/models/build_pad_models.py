@@ -31,10 +31,9 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.dont_write_bytecode = True  # keep __pycache__ out of the repository
-sys.path.insert(0, os.path.join(ROOT, "models"))
-import ort_ref  # noqa: E402
+sys.path.insert(0, HERE)
+from test_data_writer import write_test_model  # noqa: E402
 
 SEED = 12
 SETS = 3
@@ -78,23 +77,9 @@ def pad_conv_model(rng):
     return model
 
 
-def save_pb(path, array, name):
-    with open(path, "wb") as f:
-        f.write(numpy_helper.from_array(np.ascontiguousarray(array), name=name).SerializeToString())
-
-
 def write(name, model, rng):
-    out_dir = os.path.join(HERE, name)
-    os.makedirs(out_dir, exist_ok=True)
-    model_path = os.path.join(out_dir, "model.onnx")
-    onnx.save(model, model_path)
     inputs = [rng.standard_normal((1, 3, 32, 32)).astype(np.float32) for _ in range(SETS)]
-    version, outs = ort_ref.run(model_path, [{"input": x} for x in inputs])
-    for k, (x, out) in enumerate(zip(inputs, outs)):
-        d = os.path.join(out_dir, f"test_data_set_{k}")
-        os.makedirs(d, exist_ok=True)
-        save_pb(os.path.join(d, "input_0.pb"), x, "input")
-        save_pb(os.path.join(d, "output_0.pb"), out["output"], "output")
+    version = write_test_model(os.path.join(HERE, name), model, inputs)
     print(f"{name}: {len(model.graph.node)} nodes, expected outputs from onnxruntime-node {version}")
 
 

@@ -19,9 +19,9 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "models"))
 sys.dont_write_bytecode = True
-import ort_ref  # noqa: E402
+sys.path.insert(0, HERE)
+from test_data_writer import write_test_model  # noqa: E402
 
 
 def two_towers(rng):
@@ -58,17 +58,7 @@ def two_towers(rng):
 
 
 def write(name, model, inputs):
-    folder = os.path.join(HERE, name)
-    os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, "model.onnx")
-    onnx.save(model, path)
-    version, outs = ort_ref.run(path, [{"input": x} for x in inputs])
-    for k, (x, out) in enumerate(zip(inputs, outs)):
-        d = os.path.join(folder, f"test_data_set_{k}")
-        os.makedirs(d, exist_ok=True)
-        for fname, arr, tname in (("input_0.pb", x, "input"), ("output_0.pb", out["output"], "output")):
-            with open(os.path.join(d, fname), "wb") as f:
-                f.write(numpy_helper.from_array(np.ascontiguousarray(arr), tname).SerializeToString())
+    version = write_test_model(os.path.join(HERE, name), model, inputs)
     print(f"{name}: onnxruntime-node {version}: {len(inputs)} test data sets")
 
 
