@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <regex>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -234,26 +235,32 @@ class Rewriter {
     return y;
   }
 
+  // Names are looked up in sets built once per rewrite: a linear search of the
+  // graph for each of the tiles' hundreds of new names would make the rewrite
+  // quadratic in the model's size, and auto rewrites once per candidate.
   std::string unique_tensor(const std::string& base) {
-    std::string name = base;
-    for (int i = 2; g_.find_tensor(name) != ir::kNoTensor; ++i) name = fmt::format("{}_{}", base, i);
-    return name;
+    if (tensor_names_.empty())
+      for (const ir::Tensor& t : g_.tensors) tensor_names_.insert(t.name);
+    return unique(tensor_names_, base);
   }
 
   std::string unique_node(const std::string& base) {
     if (node_names_.empty())
-      for (const ir::Node& n : g_.nodes) node_names_.push_back(n.name);
+      for (const ir::Node& n : g_.nodes) node_names_.insert(n.name);
+    return unique(node_names_, base);
+  }
+
+  static std::string unique(std::unordered_set<std::string>& taken, const std::string& base) {
     std::string name = base;
-    for (int i = 2; std::find(node_names_.begin(), node_names_.end(), name) != node_names_.end(); ++i)
-      name = fmt::format("{}_{}", base, i);
-    node_names_.push_back(name);
+    for (int i = 2; taken.count(name); ++i) name = fmt::format("{}_{}", base, i);
+    taken.insert(name);
     return name;
   }
 
   ir::Graph& g_;
   const target::Target& t_;
   ops::Preference p_;
-  std::vector<std::string> node_names_;
+  std::unordered_set<std::string> tensor_names_, node_names_;
 };
 
 struct Candidate {
