@@ -9,7 +9,7 @@
 #include "compiler/ir/tensor_data.h"
 #include "compiler/quant/fixed_point.h"
 #include "passes/dead_code.h"
-#include "passes/int8_layer.h"
+#include "compiler/ops/registry.h"
 
 namespace mote::passes {
 
@@ -19,7 +19,7 @@ bool same_params(const ir::QuantParams& a, const ir::QuantParams& b) {
   return a.scale == b.scale && a.zero_point == b.zero_point;
 }
 
-class Folder {
+class Folder : ops::Int8Constants {
  public:
   explicit Folder(ir::Graph& g) : g_(g), readers_(g.consumers()), producers_(g.producers()) {}
 
@@ -99,8 +99,10 @@ class Folder {
     for (int i = 2; g_.find_tensor(name) != ir::kNoTensor; ++i) name = fmt::format("{}_{}", base, i);
     return name;
   }
-  ir::TensorId add_constant(const std::string& base, ir::DType dt, ir::Shape shape, const std::vector<int64_t>& v,
-                            ir::QuantParams qp) {
+  // ops::Int8Constants: the rules' new constants, and the int8 weights recovered
+  // from the float ones resolve folded out of a DequantizeLinear.
+  ir::TensorId add(const std::string& base, ir::DType dt, ir::Shape shape, const std::vector<int64_t>& v,
+                   ir::QuantParams qp) override {
     ir::Tensor t;
     t.name = unique_name(base);
     t.dtype = dt;
@@ -110,19 +112,9 @@ class Folder {
     t.quant = std::move(qp);
     return g_.add_tensor(std::move(t));
   }
+  std::optional<ops::Int8Weights> weights(const ir::Tensor& w, const ops::ChannelMajorWeights& cw) override;
 
-  // The node now reads x's int8 tensor and writes the Q's in place of its float output.
-  void commit(ir::Node& n, size_t in_slot, const Source& x, const Sink& y) {
-    g_.tensor(x.q).quant = x.qp;
-    g_.tensor(y.q).quant = y.qp;
-    n.inputs[in_slot] = x.q;
-    n.outputs[0] = y.q;
-    removed_[static_cast<size_t>(y.node)] = true;
-  }
-
-  bool fold_layer(ir::Node& n);
-  bool fold_add(ir::Node& n);
-  bool fold_pool_or_view(ir::Node& n);
+  bool fold(ir::Node& n);
 
   ir::Graph& g_;
   const std::vector<std::vector<int>> readers_;  // of the graph as it came in
@@ -134,8 +126,9 @@ class Folder {
 // The int8 values q of a folded weight DequantizeLinear (float = scale * q), as
 // (channels, taps) with per-channel scales on axis 0, or nullopt when they cannot
 // be recovered exactly or are not symmetric per tensor / per output channel.
-std::optional<std::vector<int64_t>> recover_int8(const ChannelMajorWeights& cw, const ir::QuantParams& qp,
-                                                 int32_t channel_axis) {
+std::optional<ops::Int8Weights> Folder::weights(const ir::Tensor& w, const ops::ChannelMajorWeights& cw) {
+  const ir::QuantParams& qp = w.quant;
+  const int32_t channel_axis = cw.transposed ? 1 : 0;
   if (qp.empty()) return std::nullopt;
   for (int32_t z : qp.zero_point)
     if (z != 0) return std::nullopt;
@@ -143,101 +136,49 @@ std::optional<std::vector<int64_t>> recover_int8(const ChannelMajorWeights& cw, 
   const int64_t taps = ir::shape_elements(cw.shape) / std::max<int64_t>(1, channels);
   if (qp.per_channel() && (qp.axis != channel_axis || static_cast<int64_t>(qp.scale.size()) != channels))
     return std::nullopt;
-  std::vector<int64_t> q(cw.values.size());
-  for (size_t e = 0; e < q.size(); ++e) {
+  ops::Int8Weights r;
+  r.values.resize(cw.values.size());
+  for (size_t e = 0; e < r.values.size(); ++e) {
     const float s = qp.scale[qp.per_channel() ? e / static_cast<size_t>(taps) : 0];
     const double v = std::round(cw.values[e] / static_cast<double>(s));
     if (!(v >= -128 && v <= 127) || static_cast<float>(v) * s != static_cast<float>(cw.values[e])) return std::nullopt;
-    q[e] = static_cast<int64_t>(v);
+    r.values[e] = static_cast<int64_t>(v);
   }
-  return q;
+  r.params.scale = qp.scale;
+  r.params.zero_point.assign(qp.scale.size(), 0);
+  return r;
 }
 
-bool Folder::fold_layer(ir::Node& n) {
-  if (!int8_layer_shape_ok(g_, n)) return false;
-  const ir::Tensor& wt = g_.tensor(n.inputs[1]);
-  const bool has_bias = n.inputs.size() > 2 && n.inputs[2] != ir::kNoTensor;
-  if (wt.dtype != ir::DType::kF32 || (has_bias && g_.tensor(n.inputs[2]).dtype != ir::DType::kF32)) return false;
-  const auto x = dequantized(n.inputs[0]);
-  if (!x) return false;
+// DQ(int8) inputs -> n -> Q(int8), where n's op has an int8 rule whose form takes
+// it and whose parameters agree with the Q's: one int8 node.
+bool Folder::fold(ir::Node& n) {
+  const ops::OpDef* d = ops::find_op(n.op);
+  if (!d || !d->int8 || n.outputs.empty() || !d->int8->form(g_, n).empty()) return false;
+  const ops::Int8Rule& r = *d->int8;
+  if (static_cast<int>(n.inputs.size()) < r.activations) return false;
+  std::vector<Source> xs;
+  for (int i = 0; i < r.activations; ++i) {
+    const auto x = dequantized(n.inputs[static_cast<size_t>(i)]);
+    if (!x) return false;
+    for (const Source& s : xs)  // one int8 tensor cannot carry two sets of parameters
+      if (s.q == x->q && !same_params(s.qp, x->qp)) return false;
+    xs.push_back(*x);
+  }
   const auto y = quantized(n.outputs[0]);
   if (!y) return false;
-
-  ir::Node m = n;  // rewritten on a copy: a pattern that fails below leaves n as it was
-  const ChannelMajorWeights cw = channel_major_weights(m, wt);
-  const auto wq = recover_int8(cw, wt.quant, cw.transposed ? 1 : 0);
-  if (!wq) return false;
-  const int64_t channels = cw.shape[0];
-  ir::QuantParams wp;
-  wp.axis = 0;
-  wp.scale = wt.quant.scale;
-  wp.zero_point.assign(wp.scale.size(), 0);
-  const ir::TensorId wid = add_constant(wt.name + "_int8", ir::DType::kI8, cw.shape, *wq, wp);
-
-  if (has_bias) {
-    // Requantized to x_scale * w_scale[c]: the bias's own scale may differ.
-    const ir::Tensor& bt = g_.tensor(n.inputs[2]);
-    const std::vector<double> b = ir::data_as_double(bt);
-    std::vector<int64_t> bi;
-    ir::QuantParams bp;
-    bp.axis = 0;
-    for (int64_t c = 0; c < channels; ++c) {
-      const float ws = wp.scale[wp.per_channel() ? static_cast<size_t>(c) : 0];
-      bi.push_back(quant::quantize_bias(static_cast<float>(b[static_cast<size_t>(c)]), x->qp.scale[0], ws));
-      bp.scale.push_back(x->qp.scale[0] * ws);
-      bp.zero_point.push_back(0);
-    }
-    m.inputs[2] = add_constant(bt.name + "_int32", ir::DType::kI32, {channels}, bi, bp);
+  if (r.imposed && !same_params(r.imposed(n, xs[0].qp), y->qp) && !(r.requantizes && r.requantizes(n)))
+    return false;
+  ir::Node m = n;  // rewritten on a copy: constants that cannot be recovered leave n as it was
+  if (r.constants && !r.constants(g_, m, xs[0].qp.scale[0], false, *this)) return false;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    g_.tensor(xs[i].q).quant = xs[i].qp;
+    m.inputs[i] = xs[i].q;
   }
-  m.inputs[1] = wid;
-  commit(m, 0, *x, *y);
+  g_.tensor(y->q).quant = y->qp;
+  m.outputs[0] = y->q;
+  removed_[static_cast<size_t>(y->node)] = true;
+  ++report_.folded[d->op];
   n = std::move(m);
-  ++report_.layers;
-  return true;
-}
-
-bool Folder::fold_add(ir::Node& n) {
-  if (n.op != "Add" || n.inputs.size() != 2 || n.outputs.size() != 1 || !n.attrs.empty()) return false;
-  if (g_.tensor(n.inputs[0]).shape != g_.tensor(n.inputs[1]).shape) return false;
-  const auto a = dequantized(n.inputs[0]), b = dequantized(n.inputs[1]);
-  if (!a || !b) return false;
-  if (a->q == b->q && !same_params(a->qp, b->qp)) return false;
-  // A Relu that is the sum's only reader is folded in as a clamp at real 0.
-  ir::TensorId y = n.outputs[0];
-  int relu = sole_reader(y);
-  if (relu >= 0 && g_.nodes[static_cast<size_t>(relu)].op == "Relu") {
-    y = g_.nodes[static_cast<size_t>(relu)].outputs[0];
-  } else {
-    relu = -1;
-  }
-  const auto out = quantized(y);
-  if (!out) return false;
-  if (relu >= 0) {
-    n.attrs["mote_act_min"] = 0.0;
-    removed_[static_cast<size_t>(relu)] = true;
-  }
-  g_.tensor(b->q).quant = b->qp;
-  n.inputs[1] = b->q;
-  commit(n, 0, *a, *out);
-  ++report_.adds;
-  return true;
-}
-
-bool Folder::fold_pool_or_view(ir::Node& n) {
-  const bool max = n.op == "MaxPool" || n.op == "GlobalMaxPool";
-  const bool avg = n.op == "AveragePool" || n.op == "GlobalAveragePool";
-  const bool view = n.op == "Flatten" || n.op == "Reshape";
-  if (!max && !avg && !view) return false;
-  const bool one_output = n.outputs.size() == 1 || (!view && n.outputs.size() == 2 && n.outputs[1] == ir::kNoTensor);
-  if (n.inputs.empty() || n.outputs.empty() || !one_output) return false;
-  const auto x = dequantized(n.inputs[0]);
-  if (!x) return false;
-  const auto y = quantized(n.outputs[0]);
-  if (!y) return false;
-  // Only an average over windows of one count can requantize; the rest keep x's parameters.
-  if (!same_params(x->qp, y->qp) && !(avg && uniform_average(n))) return false;
-  commit(n, 0, *x, *y);
-  ++(view ? report_.views : report_.pools);
   return true;
 }
 
@@ -246,8 +187,7 @@ FoldQdqReport Folder::run() {
   for (size_t i = 0; i < g_.nodes.size(); ++i) {
     if (removed_[i]) continue;
     ir::Node& n = g_.nodes[i];
-    if (fold_layer(n) || fold_add(n)) continue;
-    fold_pool_or_view(n);
+    fold(n);
   }
   std::vector<ir::Node> kept;
   for (size_t i = 0; i < g_.nodes.size(); ++i)

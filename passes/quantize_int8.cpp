@@ -9,22 +9,13 @@
 #include "compiler/ir/tensor_data.h"
 #include "compiler/quant/fixed_point.h"
 #include "compiler/support/error.h"
-#include "passes/int8_layer.h"
+#include "compiler/ops/registry.h"
 
 namespace mote::passes {
 
 namespace {
 
-// The int64 bias of an int16 layer, round(b / (in_scale * w_scale)) in double,
-// bounded where the int16 kernels bound their accumulator (2^47).
-int64_t bias_int64(double b, float in_scale, float w_scale) {
-  const double q = std::round(b / (static_cast<double>(in_scale) * static_cast<double>(w_scale)));
-  const double bound = 140737488355328.0;  // 2^47
-  if (std::isnan(q)) return 0;
-  return static_cast<int64_t>(std::clamp(q, -bound, bound));
-}
-
-class Quantizer {
+class Quantizer : ops::Int8Constants {
  public:
   Quantizer(ir::Graph& g, const QuantizeOptions& o) : g_(g), o_(o) {
     for (const ir::Tensor& t : g.tensors) tensor_names_.insert(t.name);
@@ -42,12 +33,13 @@ class Quantizer {
   }
   bool is_f32(ir::TensorId id) const { return id != ir::kNoTensor && g_.tensor(id).dtype == ir::DType::kF32; }
 
-  bool eligible(const ir::Node& n) const;
-  bool add_eligible(const ir::Node& n, const ir::Node* relu) const;
-  const ir::Node* sole_relu_reader(const std::vector<ir::Node>& nodes, size_t at) const;
-  bool activations_ok(const ir::Node& n) const;
+  static const ops::Int8Rule* rule_of(const ir::Node& n) {
+    const ops::OpDef* d = ops::find_op(n.op);
+    return d ? d->int8 : nullptr;
+  }
+  FloatLayer blocker(const ir::Node& n, const ops::Int8Rule& r, bool int16) const;
   FloatLayer why_float(const ir::Node& n) const;
-  bool softmax_eligible(const ir::Node& n) const;
+  void rewrite(ir::Node n, const ops::Int8Rule& r, bool int16);
 
   std::string unique_tensor_name(const std::string& base) {
     std::string name = base;
@@ -60,6 +52,39 @@ class Quantizer {
     for (int i = 2; node_names_.count(name); ++i) name = fmt::format("{}_{}", base, i);
     node_names_.insert(name);
     return name;
+  }
+
+  // ops::Int8Constants: the rules' new constants, and weights quantized
+  // symmetric per output channel (zero point 0, scale max|w| / 127).
+  ir::TensorId add(const std::string& base, ir::DType dt, ir::Shape shape, const std::vector<int64_t>& values,
+                   ir::QuantParams qp) override {
+    ir::Tensor t;
+    t.name = unique_tensor_name(base);
+    t.dtype = dt;
+    t.shape = std::move(shape);
+    t.shape_known = true;
+    t.data = ir::encode_int(dt, values);
+    t.quant = std::move(qp);
+    return g_.add_tensor(std::move(t));
+  }
+  std::optional<ops::Int8Weights> weights(const ir::Tensor&, const ops::ChannelMajorWeights& cw) override {
+    const std::vector<double>& w = cw.values;
+    const int64_t channels = cw.shape[0];
+    const int64_t taps = ir::shape_elements(cw.shape) / std::max<int64_t>(1, channels);
+    ops::Int8Weights r;
+    r.values.resize(w.size());
+    for (int64_t c = 0; c < channels; ++c) {
+      double amax = 0;
+      for (int64_t i = 0; i < taps; ++i) amax = std::max(amax, std::fabs(w[static_cast<size_t>(c * taps + i)]));
+      const float s = amax > 0 ? static_cast<float>(amax / 127.0) : 1.0f;
+      r.params.scale.push_back(s);
+      r.params.zero_point.push_back(0);
+      for (int64_t i = 0; i < taps; ++i) {
+        const size_t e = static_cast<size_t>(c * taps + i);
+        r.values[e] = static_cast<int64_t>(std::clamp(std::round(w[e] / static_cast<double>(s)), -127.0, 127.0));
+      }
+    }
+    return r;
   }
 
   ir::TensorId add_constant(const std::string& base, ir::DType dt, ir::Shape shape, std::vector<uint8_t> data) {
@@ -144,8 +169,6 @@ class Quantizer {
     produced_.push_back({nodes_.size(), f, q});  // n is appended next
   }
 
-  void quantize_layer(ir::Node n, bool s16);
-
   ir::Graph& g_;
   const QuantizeOptions& o_;
   std::set<std::string> tensor_names_, node_names_;
@@ -160,184 +183,72 @@ class Quantizer {
   QuantizeReport report_;
 };
 
-// Why node n, which the loop in run() left as it was, computes in float.
-FloatLayer Quantizer::why_float(const ir::Node& n) const {
-  FloatLayer f{n.name, n.op, "", ""};
-  auto unranged = [&](ir::TensorId t) {
-    return t != ir::kNoTensor && is_f32(t) && !g_.tensor(t).is_constant() && !q_of_.count(t) && !range_of(t);
-  };
+// Why node n, whose op has int8 rule r, cannot go int8 here (reason "" when it can):
+// the op's own form first, then what the pass knows, the int8 tensors before it
+// and the calibrated ranges.
+FloatLayer Quantizer::blocker(const ir::Node& n, const ops::Int8Rule& r, bool int16) const {
+  FloatLayer f{n.name, n.op, r.form(g_, n), ""};
+  if (!f.reason.empty()) return f;
   auto no_range = [&](ir::TensorId t) {
     f.reason = fmt::format("no finite calibrated range for '{}'", g_.tensor(t).name);
     f.flag = "--calibrate with inputs that reach this tensor (mote calibrate --json shows each range)";
     return f;
   };
-  const bool has_float_input = !n.inputs.empty() && n.inputs[0] != ir::kNoTensor && is_f32(n.inputs[0]);
-  if (n.op == "Gemm" || n.op == "Conv" || n.op == "MatMul") {
-    if (n.inputs.size() >= 2 && n.inputs[1] != ir::kNoTensor && !g_.tensor(n.inputs[1]).is_constant()) {
-      f.reason = n.op == "MatMul" ? "a MatMul of two activations has no int8 kernel yet"
-                                  : "its weights are computed at run time (the int8 form needs constant weights)";
+  if (static_cast<int>(n.inputs.size()) < r.activations || n.outputs.empty() || !is_f32(n.outputs[0])) {
+    f.reason = "its output is not float32";
+    return f;
+  }
+  for (int i = 0; i < r.activations; ++i) {
+    const ir::TensorId x = n.inputs[static_cast<size_t>(i)];
+    if (!is_f32(x)) {
+      f.reason = fmt::format("its input '{}' is not float32", x == ir::kNoTensor ? "" : g_.tensor(x).name);
       return f;
     }
-    if (!int8_layer_shape_ok(g_, n)) {
-      f.reason = fmt::format("this {} has no int8 form (int8 takes a 2-D MatMul by a constant, a Gemm without transA "
-                             "or alpha, a 1-D or 2-D Conv, each output reducing at most {} products)",
-                             n.op, kMaxInt8Taps);
+    if (int16 ? q16_of_.count(x) : q_of_.count(x)) continue;
+    if (!r.quantizes_inputs) {
+      f.reason = fmt::format("its input '{}' is float (its producer stays float)", g_.tensor(x).name);
       return f;
     }
-    if (unranged(n.inputs[0])) return no_range(n.inputs[0]);
-    if (!n.outputs.empty() && unranged(n.outputs[0])) return no_range(n.outputs[0]);
-    f.reason = "its input or weights are not float32";
-    return f;
+    if (!range_of(x)) return no_range(x);
   }
-  if (n.op == "Add" && n.inputs.size() == 2) {
-    for (ir::TensorId t : n.inputs)
-      if (t != ir::kNoTensor && g_.tensor(t).is_constant()) {
-        f.reason = "an Add of a constant has no int8 kernel yet";
-        return f;
-      }
-    if (g_.tensor(n.inputs[0]).shape != g_.tensor(n.inputs[1]).shape) {
-      f.reason = "an Add with broadcasting has no int8 kernel yet";
-      return f;
-    }
-    for (ir::TensorId t : {n.inputs[0], n.inputs[1], n.outputs[0]})
-      if (unranged(t)) return no_range(t);
-  }
-  const bool passes_int8 = n.op == "MaxPool" || n.op == "GlobalMaxPool" || n.op == "AveragePool" ||
-                           n.op == "GlobalAveragePool" || n.op == "Flatten" || n.op == "Reshape" || n.op == "Softmax";
-  if (passes_int8 && has_float_input && !q_of_.count(n.inputs[0])) {
-    f.reason = fmt::format("its input '{}' is float (its producer stays float)", g_.tensor(n.inputs[0]).name);
-    return f;
-  }
-  if (n.op == "Softmax") {
-    f.reason = "its axis is longer than 32768 (the int8 Softmax's table)";
-    return f;
-  }
-  if (n.op == "Relu" || n.op == "Clip") {
-    f.reason = fmt::format("a {} that does not follow a Conv or Gemm (fused there) or an Add (Relu) has no int8 "
-                           "kernel yet", n.op);
-    return f;
-  }
-  f.reason = fmt::format("Mote has no int8 {} yet", n.op);
+  if (!r.imposed && !range_of(n.outputs[0])) return no_range(n.outputs[0]);
   return f;
 }
 
-bool Quantizer::activations_ok(const ir::Node& n) const {
-  if (!is_f32(n.inputs[0]) || n.outputs.empty() || !is_f32(n.outputs[0])) return false;
-  if (!q_of_.count(n.inputs[0]) && !range_of(n.inputs[0])) return false;
-  return range_of(n.outputs[0]) != nullptr;
+// Why node n, which has no int8 rule or whose rule did not take it, computes in float.
+FloatLayer Quantizer::why_float(const ir::Node& n) const {
+  if (const ops::Int8Rule* r = rule_of(n)) return blocker(n, *r, false);
+  FloatLayer f{n.name, n.op, "", ""};
+  const ops::OpDef* d = ops::find_op(n.op);
+  if (d && d->as_clamp)
+    f.reason = fmt::format("a {} that pass fuse-activation could not fold into the layer before it has no int8 "
+                           "kernel yet", n.op);
+  else
+    f.reason = fmt::format("Mote has no int8 {} yet", n.op);
+  return f;
 }
 
-bool Quantizer::eligible(const ir::Node& n) const {
-  if (!int8_layer_shape_ok(g_, n) || !activations_ok(n) || !is_f32(n.inputs[1])) return false;
-  return n.inputs.size() < 3 || n.inputs[2] == ir::kNoTensor || is_f32(n.inputs[2]);
-}
-
-// Int8 (TFLite's int8 layers) or, with s16, int16 activations with int8 weights and
-// an int64 bias (TFLite's 16x8 layers).
-void Quantizer::quantize_layer(ir::Node n, bool s16) {
-  const ir::TensorId xq = s16 ? int16_input(n.inputs[0], n.name) : int8_input(n.inputs[0], n.name);
-  const float in_scale = g_.tensor(xq).quant.scale[0];
-
-  // Weights: (channels, taps) after transposing a Gemm's B when transB = 0.
-  const std::string wname = g_.tensor(n.inputs[1]).name;
-  ChannelMajorWeights cw = channel_major_weights(n, g_.tensor(n.inputs[1]));
-  const std::vector<double>& w = cw.values;
-  const ir::Shape& wshape = cw.shape;
-  const int64_t channels = wshape[0];
-  const int64_t taps = ir::shape_elements(wshape) / std::max<int64_t>(1, channels);
-  ir::QuantParams wq;
-  wq.axis = 0;
-  std::vector<int64_t> wi(w.size());
-  for (int64_t c = 0; c < channels; ++c) {
-    double amax = 0;
-    for (int64_t i = 0; i < taps; ++i) amax = std::max(amax, std::fabs(w[static_cast<size_t>(c * taps + i)]));
-    const float s = amax > 0 ? static_cast<float>(amax / 127.0) : 1.0f;
-    wq.scale.push_back(s);
-    wq.zero_point.push_back(0);
-    for (int64_t i = 0; i < taps; ++i) {
-      const size_t e = static_cast<size_t>(c * taps + i);
-      wi[e] = static_cast<int64_t>(std::clamp(std::round(w[e] / static_cast<double>(s)), -127.0, 127.0));
-    }
+// Node n in its op's int8 form: activation inputs int8 (int16), constants as the
+// rule rewrites them, output with the rule's parameters or its calibrated range's.
+void Quantizer::rewrite(ir::Node n, const ops::Int8Rule& r, bool int16) {
+  for (int i = 0; i < r.activations; ++i) {
+    ir::TensorId& x = n.inputs[static_cast<size_t>(i)];
+    x = int16 ? int16_input(x, n.name) : int8_input(x, n.name);
   }
-  const ir::TensorId wid = add_constant(wname + "_int8", ir::DType::kI8, wshape, ir::encode_int(ir::DType::kI8, wi));
-  g_.tensor(wid).quant = wq;
-  n.inputs[1] = wid;
-
-  if (n.inputs.size() > 2 && n.inputs[2] != ir::kNoTensor) {
-    const ir::Tensor& bt = g_.tensor(n.inputs[2]);
-    const std::vector<double> b = ir::data_as_double(bt);
-    const std::string bname = bt.name;
-    std::vector<int64_t> bi(b.size());
-    ir::QuantParams bq;
-    bq.axis = 0;
-    for (size_t c = 0; c < b.size(); ++c) {
-      bi[c] = s16 ? bias_int64(b[c], in_scale, wq.scale[c]) : quant::quantize_bias(static_cast<float>(b[c]), in_scale, wq.scale[c]);
-      bq.scale.push_back(in_scale * wq.scale[c]);
-      bq.zero_point.push_back(0);
-    }
-    const ir::DType bt32 = s16 ? ir::DType::kI64 : ir::DType::kI32;
-    const ir::TensorId bid =
-        add_constant(bname + (s16 ? "_int64" : "_int32"), bt32, {channels}, ir::encode_int(bt32, bi));
-    g_.tensor(bid).quant = bq;
-    n.inputs[2] = bid;
-  }
-  n.inputs[0] = xq;
-
-  if (s16) {
-    int8_output(n, symmetric_int16(*range_of(n.outputs[0])), ir::DType::kI16);
+  const float in_scale = g_.tensor(n.inputs[0]).quant.scale[0];
+  if (r.constants && !r.constants(g_, n, in_scale, int16, *this))
+    throw support::InternalError(fmt::format("quantize-int8: {} '{}' refused its own weights", n.op, n.name));
+  const ir::TensorId yf = n.outputs[0];
+  if (int16) {
+    int8_output(n, symmetric_int16(*range_of(yf)), ir::DType::kI16);
     ++report_.int16_nodes;
+  } else if (!r.imposed || (r.requantizes && r.requantizes(n) && range_of(yf))) {
+    int8_output(n, affine_int8(*range_of(yf)));
   } else {
-    int8_output(n, affine_int8(*range_of(n.outputs[0])));
+    int8_output(n, r.imposed(n, g_.tensor(n.inputs[0]).quant));
   }
   nodes_.push_back(std::move(n));
   ++report_.quantized_nodes;
-}
-
-// A Softmax of an int8 tensor, at most 32768 values along its axis (the int8
-// kernel's 32-bit sums): the whole classifier head stays integer.
-bool Quantizer::softmax_eligible(const ir::Node& n) const {
-  if (n.op != "Softmax" || n.inputs.size() != 1 || n.outputs.size() != 1 || !q_of_.count(n.inputs[0]) ||
-      !is_f32(n.outputs[0]))
-    return false;
-  const ir::Shape& x = g_.tensor(n.inputs[0]).shape;
-  const auto rank = static_cast<int64_t>(x.size());
-  const bool coerce_2d = n.opset < 13;
-  int64_t axis = ir::attr_int(n.attrs, "axis", coerce_2d ? 1 : -1);
-  if (axis < 0) axis += rank;
-  if (axis < 0 || axis >= rank) return false;
-  const int64_t len = coerce_2d ? ir::shape_elements(ir::Shape(x.begin() + axis, x.end())) : x[static_cast<size_t>(axis)];
-  return len <= 32768;
-}
-
-// Add of two float tensors of the same shape that are int8 already or have a
-// calibrated range, with a calibrated output (the fused Relu's when `relu`).
-bool Quantizer::add_eligible(const ir::Node& n, const ir::Node* relu) const {
-  if (n.op != "Add" || n.inputs.size() != 2 || n.outputs.size() != 1 || !n.attrs.empty()) return false;
-  for (ir::TensorId t : n.inputs) {
-    if (!is_f32(t) || g_.tensor(t).is_constant()) return false;
-    if (!q_of_.count(t) && !range_of(t)) return false;
-  }
-  if (!is_f32(n.outputs[0]) || g_.tensor(n.inputs[0]).shape != g_.tensor(n.inputs[1]).shape) return false;
-  return range_of(relu ? relu->outputs[0] : n.outputs[0]) != nullptr;
-}
-
-// The Relu that is the only reader of node `at`'s output (not a graph output), if any.
-const ir::Node* Quantizer::sole_relu_reader(const std::vector<ir::Node>& nodes, size_t at) const {
-  const ir::TensorId y = nodes[at].outputs[0];
-  for (ir::TensorId o : g_.outputs)
-    if (o == y) return nullptr;
-  const ir::Node* relu = nullptr;
-  int readers = 0;
-  for (const ir::Node& m : nodes)
-    for (ir::TensorId t : m.inputs)
-      if (t == y) {
-        ++readers;
-        relu = &m;
-      }
-  if (readers != 1 || relu->op != "Relu" || relu->outputs.size() != 1 || !is_f32(relu->outputs[0]) ||
-      o_.keep_float.count(relu->name))
-    return nullptr;
-  return relu;
 }
 
 QuantizeReport Quantizer::run() {
@@ -353,74 +264,24 @@ QuantizeReport Quantizer::run() {
   }
   std::vector<ir::Node> old = std::move(g_.nodes);
   g_.nodes.clear();
-  std::set<std::string> fused;  // Relus folded into the int8 Add before them
-  for (size_t i = 0; i < old.size(); ++i) {
-    ir::Node& n = old[i];
-    if (fused.count(n.name)) continue;
+  for (ir::Node& n : old) {
     if (o_.keep_float.count(n.name)) {
       report_.float_layers.push_back({n.name, n.op, "named by --keep-float", "leave out --keep-float " + n.name});
       nodes_.push_back(std::move(n));
       ++report_.kept_float_nodes;
       continue;
     }
+    const ops::Int8Rule* r = rule_of(n);
     if (o_.int16.count(n.name)) {
-      if (!eligible(n))
-        throw support::Refusal(fmt::format("--int16 '{}': only a Conv, Gemm or MatMul by a constant, with calibrated "
-                                           "input and output ranges, has an int16 form ({} is not)", n.name, n.op));
-      quantize_layer(std::move(n), true);
+      const std::string why = !r || !r->int16 ? fmt::format("{} has no int16 form", n.op) : blocker(n, *r, true).reason;
+      if (!why.empty())
+        throw support::Refusal(fmt::format("--int16 '{}': {} (a Conv, Gemm or MatMul by a constant, with calibrated "
+                                           "input and output ranges, has an int16 form)", n.name, why));
+      rewrite(std::move(n), *r, true);
       continue;
     }
-    if (eligible(n)) {
-      quantize_layer(std::move(n), false);
-      continue;
-    }
-    if (n.op == "Add") {
-      const ir::Node* relu = sole_relu_reader(old, i);
-      if (!add_eligible(n, relu)) relu = nullptr;
-      if (relu || add_eligible(n, nullptr)) {
-        ir::TensorId yf = n.outputs[0];
-        if (relu) {  // the Add writes the Relu's output, clamped at real 0 in int8
-          yf = relu->outputs[0];
-          n.outputs[0] = yf;
-          n.attrs["mote_act_min"] = 0.0;
-          fused.insert(relu->name);
-          ++report_.fused_relus;
-        }
-        n.inputs[0] = int8_input(n.inputs[0], n.name);
-        n.inputs[1] = int8_input(n.inputs[1], n.name);
-        int8_output(n, affine_int8(*range_of(yf)));
-        nodes_.push_back(std::move(n));
-        ++report_.quantized_nodes;
-        continue;
-      }
-    }
-    // Pooling of an int8 tensor: int8 out with the input's scale and zero point
-    // (max: exact; average: rounded integer mean, as TFLite).
-    const bool pool = n.op == "MaxPool" || n.op == "GlobalMaxPool" || n.op == "AveragePool" ||
-                      n.op == "GlobalAveragePool";
-    const bool pool_ok = pool && (n.outputs.size() == 1 || (n.outputs.size() == 2 && n.outputs[1] == ir::kNoTensor));
-    const bool view = n.op == "Flatten" || n.op == "Reshape";
-    if ((view || pool_ok) && !n.inputs.empty() && q_of_.count(n.inputs[0]) && !n.outputs.empty() &&
-        is_f32(n.outputs[0]) && (pool_ok || n.outputs.size() == 1)) {
-      const ir::TensorId xq = q_of_.at(n.inputs[0]);
-      n.inputs[0] = xq;
-      ir::QuantParams yq = g_.tensor(xq).quant;
-      if (uniform_average(n) && range_of(n.outputs[0]))  // requantized to the output's own range
-        yq = affine_int8(*range_of(n.outputs[0]));
-      int8_output(n, yq);
-      nodes_.push_back(std::move(n));
-      ++report_.passthrough_nodes;
-      continue;
-    }
-    if (softmax_eligible(n)) {
-      // TFLite's int8 Softmax output: probabilities in steps of 1/256 over the whole int8 range.
-      n.inputs[0] = q_of_.at(n.inputs[0]);
-      ir::QuantParams yq;
-      yq.scale = {1.0f / 256};
-      yq.zero_point = {-128};
-      int8_output(n, yq);
-      nodes_.push_back(std::move(n));
-      ++report_.quantized_nodes;
+    if (r && blocker(n, *r, false).reason.empty()) {
+      rewrite(std::move(n), *r, false);
       continue;
     }
     // Nodes with no float output (shape arithmetic, a pre-quantized model's own

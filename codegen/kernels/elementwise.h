@@ -219,6 +219,13 @@ struct op_cast { template <class P, class Y, class X> static Y f(X x) { return s
 
 // --- binary operators: Y f<Y>(A, B) ---
 struct op_add { template <class Y, class T> static Y f(T a, T b) { return ew_add(a, b); } };
+// Add with a Relu fused into it (pass fuse-activation): op_relu of op_add, exactly.
+struct op_add_relu {
+  template <class Y, class T> static Y f(T a, T b) {
+    const T s = ew_add(a, b);
+    return s > T(0) ? s : T(0);
+  }
+};
 struct op_sub { template <class Y, class T> static Y f(T a, T b) { return ew_sub(a, b); } };
 struct op_mul { template <class Y, class T> static Y f(T a, T b) { return ew_mul(a, b); } };
 struct op_div { template <class Y, class T> static Y f(T a, T b) { return ew_div(a, b); } };

@@ -2,6 +2,8 @@
 // on every numeric type (integers wrap; see elementwise.h for the total integer
 // semantics). Kernels: binary_* in elementwise.h. Every one folds on constants
 // with the kernel's functor: exported graphs compute shapes this way.
+#include <cmath>
+
 #include "compiler/ops/elementwise_common.h"
 #include "compiler/ops/quant_common.h"
 #include "compiler/ops/s8_kernels.h"
@@ -56,14 +58,20 @@ bool add_s8_form(const ir::Graph& g, const ir::Node& n) {
   return n.inputs.size() == 2 && is_s8_quantized(in(g, n, 0)) && is_s8_quantized(in(g, n, 1));
 }
 
+bool fused_relu(const ir::Node& n) {
+  return n.attrs.size() == 2 && ir::attr_float(n.attrs, "mote_act_min", -1) == 0 &&
+         std::isinf(ir::attr_float(n.attrs, "mote_act_max", 0)) && ir::attr_float(n.attrs, "mote_act_max", 0) > 0;
+}
+
 void Add_infer(InferContext& ctx) {
   const ir::Node& n = ctx.node();
+  ctx.allow_attrs({"mote_act_min", "mote_act_max"});
   if (!add_s8_form(ctx.graph(), n)) {
-    ctx.allow_attrs({});
+    // The float kernel fuses a Relu (pass fuse-activation), no other clamp.
+    ctx.require(n.attrs.empty() || fused_relu(n), "the float Add fuses a Relu ([0, inf]) and no other clamp");
     arith_rule(ctx, kNumeric, "numbers");
     return;
   }
-  ctx.allow_attrs({"mote_act_min", "mote_act_max"});
   ctx.require(ctx.shape(0) == ctx.shape(1), "int8 form: the inputs must have the same shape, not {} and {}",
               ir::shape_str(ctx.shape(0)), ir::shape_str(ctx.shape(1)));
   ctx.require(n.outputs.size() == 1 && n.outputs[0] != ir::kNoTensor &&
@@ -73,7 +81,7 @@ void Add_infer(InferContext& ctx) {
 }
 
 bool Add_fold(const ir::Graph& g, const ir::Node& n, std::vector<std::vector<uint8_t>>& o) {
-  if (add_s8_form(g, n)) return false;
+  if (add_s8_form(g, n) || !n.attrs.empty()) return false;
   return fold_same_type<kernel_eval::op_add, kNumeric>(g, n, o);
 }
 
@@ -181,7 +189,7 @@ KernelCall make_add_s8_lut_mve(ir::Graph& g, const ir::Node& n, const target::Ta
 }
 KernelCall make_add_s8_ref(ir::Graph& g, const ir::Node& n, const target::Target&) { return add_s8_ref(g, n); }
 KernelCall make_add_ref(ir::Graph& g, const ir::Node& n, const target::Target&) {
-  return binary_call(g, n, "op_add");
+  return binary_call(g, n, fused_relu(n) ? "op_add_relu" : "op_add");
 }
 
 const std::vector<Variant>& add_variants() {
@@ -277,9 +285,27 @@ KernelCall PRelu_lower(const ir::Graph& g, const ir::Node& n, const target::Targ
   return binary_call(g, n, "op_prelu");
 }
 
+// --- Add's int8 rule: two same-shape activations, rescaled as TFLite does, with
+// any fused clamp; its float kernel fuses a Relu only ---
+std::string add_int8_form(const ir::Graph& g, const ir::Node& n) {
+  if (n.inputs.size() != 2 || n.outputs.size() != 1) return "it has not two inputs and one output";
+  for (ir::TensorId t : n.inputs)
+    if (g.tensor(t).is_constant()) return "an Add of a constant has no int8 kernel yet";
+  if (g.tensor(n.inputs[0]).shape != g.tensor(n.inputs[1]).shape) return "an Add with broadcasting has no int8 kernel yet";
+  return "";
+}
+
+const Int8Rule add_int8 = {add_int8_form, 2, /*quantizes_inputs=*/true};
+
+bool add_takes_clamp(const ir::Graph& g, const ir::Node& n, double lo, double hi) {
+  return n.inputs.size() == 2 && in(g, n, 0).dtype == ir::DType::kF32 && in(g, n, 1).dtype == ir::DType::kF32 &&
+         lo == 0 && std::isinf(hi) && hi > 0;
+}
+
 }  // namespace
 
-extern const OpDef op_Add = {"Add", Add_infer, Add_fold, no_macs, nullptr, false, add_variants};
+extern const OpDef op_Add = {"Add", Add_infer, Add_fold, no_macs, nullptr, false, add_variants, &add_int8, nullptr,
+                             add_takes_clamp};
 extern const OpDef op_Sub = {"Sub", Sub_infer, Sub_fold, no_macs, Sub_lower};
 extern const OpDef op_Mul = {"Mul", Mul_infer, Mul_fold, no_macs, Mul_lower};
 extern const OpDef op_Div = {"Div", Div_infer, Div_fold, no_macs, Div_lower};

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "compiler/ir/tensor_data.h"
+#include "compiler/ops/int8_layer.h"
 #include "compiler/ops/quant_common.h"
 #include "compiler/ops/s8_kernels.h"
 
@@ -401,8 +402,27 @@ const std::vector<Variant>& variants() {
   return v;
 }
 
+// --- int8: TFLite's int8 (and 16x8) convolution, 1-D and 2-D, any group ---
+std::string int8_form(const ir::Graph& g, const ir::Node& n) {
+  if (std::string why = layer_constants_form(g, n); !why.empty()) return why;
+  const ir::Shape& x = g.tensor(n.inputs[0]).shape;
+  const ir::Shape& w = g.tensor(n.inputs[1]).shape;
+  if (x.size() != 3 && x.size() != 4)
+    return fmt::format("a {}-D Conv has no int8 form (int8 takes 1-D and 2-D)", static_cast<int64_t>(x.size()) - 2);
+  if (const int64_t taps = ir::shape_elements(ir::Shape(w.begin() + 1, w.end())); taps > kMaxInt8Taps)
+    return fmt::format("each output sums {} products, more than the int8 kernels' int32 accumulator takes ({})", taps,
+                       kMaxInt8Taps);
+  return "";
+}
+
+const Int8Rule int8_rule = {int8_form, 1, /*quantizes_inputs=*/true, nullptr, nullptr, layer_int8_constants,
+                            /*int16=*/true};
+
+bool takes_any_clamp(const ir::Graph&, const ir::Node&, double, double) { return true; }
+
 }  // namespace
 
-extern const OpDef op_Conv = {"Conv", infer, nullptr, cost, nullptr, false, variants};
+extern const OpDef op_Conv = {"Conv", infer, nullptr, cost, nullptr, false, variants, &int8_rule, nullptr,
+                              takes_any_clamp};
 
 }  // namespace mote::ops

@@ -1,6 +1,9 @@
 // Unary elementwise operators: activations, math, IsNaN/IsInf, Not, and Clip.
 // Kernel: `unary` (and `clip`) in elementwise.h, one functor per operator.
 // Attribute-free operators fold on constants with the kernel's own functor.
+#include <limits>
+
+#include "compiler/ir/tensor_data.h"
 #include "compiler/ops/elementwise_common.h"
 
 namespace mote::ops {
@@ -50,8 +53,8 @@ bool fold_unary(const ir::Graph& g, const ir::Node& n, std::vector<std::vector<u
   KernelCall Name##_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {                  \
     return unary_call(g, n, #functor);                                                                       \
   }
+MOTE_UNARY(Relu, op_relu, kFloat | kSigned, false)
 #define MOTE_UNARY_OPS(X)                              \
-  X(Relu, op_relu, kFloat | kSigned, false)            \
   X(Sigmoid, op_sigmoid, kFloat, false)                \
   X(Tanh, op_tanh, kFloat, false)                      \
   X(Sqrt, op_sqrt, kFloat, false)                      \
@@ -167,6 +170,26 @@ bool Clip_fold(const ir::Graph& g, const ir::Node& n, std::vector<std::vector<ui
   });
 }
 
+// Relu and Clip with constant bounds are clamps: pass fuse-activation folds them
+// into a producer whose kernels apply one.
+bool relu_clamp(const ir::Graph&, const ir::Node&, double& lo, double& hi) {
+  lo = 0;
+  hi = std::numeric_limits<double>::infinity();
+  return true;
+}
+
+bool clip_clamp(const ir::Graph& g, const ir::Node& n, double& lo, double& hi) {
+  lo = -std::numeric_limits<double>::infinity();
+  hi = std::numeric_limits<double>::infinity();
+  for (size_t i = 1; i < n.inputs.size(); ++i) {
+    if (n.inputs[i] == ir::kNoTensor) continue;
+    const ir::Tensor& b = g.tensor(n.inputs[i]);
+    if (!b.is_constant() || b.elements() != 1) return false;
+    (i == 1 ? lo : hi) = ir::data_as_double(b)[0];
+  }
+  return true;
+}
+
 KernelCall Clip_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
   const ir::TensorId lo = has_in(n, 1) ? n.inputs[1] : ir::kNoTensor;
   const ir::TensorId hi = has_in(n, 2) ? n.inputs[2] : ir::kNoTensor;
@@ -194,6 +217,7 @@ extern const OpDef op_ThresholdedRelu = {"ThresholdedRelu", ThresholdedRelu_infe
                                          ThresholdedRelu_lower};
 extern const OpDef op_Shrink = {"Shrink", Shrink_infer, nullptr, no_macs, Shrink_lower};
 extern const OpDef op_IsInf = {"IsInf", IsInf_infer, nullptr, no_macs, IsInf_lower};
-extern const OpDef op_Clip = {"Clip", Clip_infer, Clip_fold, no_macs, Clip_lower};
+extern const OpDef op_Clip = {"Clip", Clip_infer, Clip_fold, no_macs, Clip_lower, false, nullptr, nullptr, clip_clamp};
+extern const OpDef op_Relu = {"Relu", Relu_infer, Relu_fold, no_macs, Relu_lower, false, nullptr, nullptr, relu_clamp};
 
 }  // namespace mote::ops

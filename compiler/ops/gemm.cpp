@@ -3,6 +3,7 @@
 // int32 C, quantization parameters on the tensors), and its int16 form (--int16);
 // fully_connected_fast_s8.h for int8 layers whose zero-point fold is exact.
 #include "compiler/ir/tensor_data.h"
+#include "compiler/ops/int8_layer.h"
 #include "compiler/ops/quant_common.h"
 #include "compiler/ops/s8_kernels.h"
 
@@ -232,9 +233,55 @@ KernelCall matmul_lower(const ir::Graph& g, const ir::Node& n, const target::Tar
   return k;
 }
 
+// --- int8: TFLite's int8 (and 16x8) fully connected layer ---
+std::string too_deep(int64_t k) {
+  return fmt::format("each output sums {} products, more than the int8 kernels' int32 accumulator takes ({})", k,
+                     kMaxInt8Taps);
+}
+
+std::string gemm_int8_form(const ir::Graph& g, const ir::Node& n) {
+  if (std::string why = layer_constants_form(g, n); !why.empty()) return why;
+  const ir::Shape& a = g.tensor(n.inputs[0]).shape;
+  const ir::Shape& b = g.tensor(n.inputs[1]).shape;
+  if (a.size() != 2 || b.size() != 2) return "its A or B is not 2-D";
+  if (ir::attr_int(n.attrs, "transA", 0) != 0 || ir::attr_float(n.attrs, "alpha", 1) != 1)
+    return "a Gemm with transA or alpha other than 1 has no int8 form";
+  const bool tb = ir::attr_int(n.attrs, "transB", 0) != 0;
+  const int64_t nn = tb ? b[0] : b[1], k = tb ? b[1] : b[0];
+  if (k > kMaxInt8Taps) return too_deep(k);
+  if (n.inputs.size() > 2 && n.inputs[2] != ir::kNoTensor) {
+    const ir::Tensor& c = g.tensor(n.inputs[2]);
+    // C must be one value per output unit ([N] or [1, N]), not a full matrix.
+    if (ir::attr_float(n.attrs, "beta", 1) != 1 || c.elements() != nn || c.shape.back() != nn)
+      return "its C is not one value per output unit with beta = 1";
+  }
+  return "";
+}
+
+// A 2-D input by a constant matrix: it becomes an int8 Gemm.
+std::string matmul_int8_form(const ir::Graph& g, const ir::Node& n) {
+  if (n.inputs.size() == 2 && n.inputs[1] != ir::kNoTensor && !g.tensor(n.inputs[1]).is_constant())
+    return "a MatMul of two activations has no int8 kernel yet";
+  if (std::string why = layer_constants_form(g, n); !why.empty()) return why;
+  const ir::Shape& a = g.tensor(n.inputs[0]).shape;
+  const ir::Shape& b = g.tensor(n.inputs[1]).shape;
+  if (a.size() != 2 || b.size() != 2) return "a batched MatMul has no int8 form yet (int8 takes 2-D by a constant)";
+  if (b[0] > kMaxInt8Taps) return too_deep(b[0]);
+  return "";
+}
+
+const Int8Rule gemm_int8 = {gemm_int8_form, 1, /*quantizes_inputs=*/true, nullptr, nullptr, layer_int8_constants,
+                            /*int16=*/true};
+const Int8Rule matmul_int8 = {matmul_int8_form, 1, /*quantizes_inputs=*/true, nullptr, nullptr,
+                              layer_int8_constants, /*int16=*/true};
+
+bool takes_any_clamp(const ir::Graph&, const ir::Node&, double, double) { return true; }
+
 }  // namespace
 
-extern const OpDef op_Gemm = {"Gemm", gemm_infer, nullptr, gemm_cost, nullptr, false, gemm_variants};
-extern const OpDef op_MatMul = {"MatMul", matmul_infer, nullptr, matmul_cost, matmul_lower};
+extern const OpDef op_Gemm = {"Gemm", gemm_infer, nullptr, gemm_cost, nullptr, false, gemm_variants, &gemm_int8,
+                              nullptr, takes_any_clamp};
+extern const OpDef op_MatMul = {"MatMul", matmul_infer, nullptr, matmul_cost, matmul_lower, false, nullptr,
+                                &matmul_int8};
 
 }  // namespace mote::ops

@@ -5,7 +5,11 @@
 //  - fold:   optional, evaluate the node at compile time when its inputs are constant;
 //  - cost:   MACs of one inference;
 //  - lower or variants: its kernels, from the kernel library, with their
-//            compile-time parameters (select-kernels picks one per node).
+//            compile-time parameters (select-kernels picks one per node);
+//  - int8:   optional, how it computes in int8 (int8_rule.h), which quantize-int8
+//            and fold-qdq both ask;
+//  - as_clamp / takes_clamp: optional, what the fusion pass may fold: an
+//            activation that is a clamp, into a producer whose kernels apply one.
 // Adding an operator means one file here, its kernel under codegen/kernels/, its tests,
 // and one line in registry.cpp.
 #include <cstdint>
@@ -13,6 +17,7 @@
 #include <vector>
 
 #include "compiler/ops/infer_context.h"
+#include "compiler/ops/int8_rule.h"
 #include "compiler/target/target.h"
 
 namespace mote::ops {
@@ -64,6 +69,14 @@ struct OpDef {
   // The output is input 0's bytes under another shape: the planner may alias them.
   bool is_view = false;
   const std::vector<Variant>& (*variants)() = nullptr;
+  // How it computes in int8; nullptr: it stays float in an int8 build.
+  const Int8Rule* int8 = nullptr;
+  // The node is y = min(max(x, lo), hi) on input 0 (Relu, Clip with constant
+  // bounds): pass fuse-activation may fold it into the producer of x.
+  bool (*as_clamp)(const ir::Graph& g, const ir::Node& n, double& lo, double& hi) = nullptr;
+  // The node's kernels apply a fused clamp [lo, hi] (attributes mote_act_min and
+  // mote_act_max) to its output 0, in float and in its int8 form.
+  bool (*takes_clamp)(const ir::Graph& g, const ir::Node& n, double lo, double hi) = nullptr;
 };
 
 }  // namespace mote::ops

@@ -187,12 +187,41 @@ const std::vector<Variant>& avg_variants() {
   return v;
 }
 
+// --- int8: pooling an int8 tensor keeps it int8 with the input's parameters (max:
+// exact; average: the rounded integer mean, as TFLite) ---
+
+// Every window of this AveragePool holds the same count (no ceil_mode, no
+// auto_pad other than VALID, no padding unless it counts): its int8 form may
+// requantize to another output scale than its input's.
+bool uniform_windows(const ir::Node& n) {
+  if (ir::attr_int(n.attrs, "ceil_mode", 0) != 0) return false;
+  if (n.attrs.count("auto_pad")) {
+    const std::string* s = ir::attr_string(n.attrs, "auto_pad");
+    if (!s || (*s != "NOTSET" && *s != "VALID")) return false;
+  }
+  if (ir::attr_int(n.attrs, "count_include_pad", 0) != 0) return true;
+  if (const auto it = n.attrs.find("pads"); it != n.attrs.end()) {
+    const auto* p = std::get_if<std::vector<int64_t>>(&it->second);
+    if (!p) return false;
+    for (int64_t v : *p)
+      if (v != 0) return false;
+  }
+  return true;
+}
+bool whole_plane(const ir::Node&) { return true; }
+
+const Int8Rule max_int8 = {single_output_form, 1, false, keep_input_params};
+const Int8Rule avg_int8 = {single_output_form, 1, false, keep_input_params, uniform_windows};
+const Int8Rule global_avg_int8 = {single_output_form, 1, false, keep_input_params, whole_plane};
+
 }  // namespace
 
-extern const OpDef op_MaxPool = {"MaxPool", max_infer, nullptr, nullptr, max_lower};
-extern const OpDef op_AveragePool = {"AveragePool", avg_infer, nullptr, nullptr, nullptr, false, avg_variants};
+extern const OpDef op_MaxPool = {"MaxPool", max_infer, nullptr, nullptr, max_lower, false, nullptr, &max_int8};
+extern const OpDef op_AveragePool = {"AveragePool", avg_infer, nullptr, nullptr, nullptr, false, avg_variants,
+                                     &avg_int8};
 extern const OpDef op_GlobalAveragePool = {"GlobalAveragePool", global_infer, nullptr, nullptr, nullptr, false,
-                                           avg_variants};
-extern const OpDef op_GlobalMaxPool = {"GlobalMaxPool", global_infer, nullptr, nullptr, gmp_lower};
+                                           avg_variants, &global_avg_int8};
+extern const OpDef op_GlobalMaxPool = {"GlobalMaxPool", global_infer, nullptr, nullptr, gmp_lower, false, nullptr,
+                                       &max_int8};
 
 }  // namespace mote::ops

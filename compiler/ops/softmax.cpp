@@ -88,10 +88,35 @@ KernelCall hardmax_lower(const ir::Graph& g, const ir::Node& n, const target::Ta
   return lower_with(g, n, "hardmax");
 }
 
+// --- int8: an int8 input's Softmax, integer only. Its 32-bit sums take at most
+// 32768 values along the axis. ---
+std::string softmax_int8_form(const ir::Graph& g, const ir::Node& n) {
+  if (n.inputs.size() != 1 || n.outputs.size() != 1) return "it has more than one input or output";
+  const ir::Shape& x = g.tensor(n.inputs[0]).shape;
+  const auto rank = static_cast<int64_t>(x.size());
+  const bool coerce_2d = n.opset < 13;
+  int64_t axis = ir::attr_int(n.attrs, "axis", coerce_2d ? 1 : -1);
+  if (axis < 0) axis += rank;
+  if (axis < 0 || axis >= rank) return "its axis is out of range";
+  const int64_t len = coerce_2d ? ir::shape_elements(ir::Shape(x.begin() + axis, x.end())) : x[static_cast<size_t>(axis)];
+  if (len > 32768) return "its axis is longer than 32768 (the int8 Softmax's table)";
+  return "";
+}
+
+// TFLite's int8 Softmax output: probabilities in steps of 1/256 over the whole int8 range.
+ir::QuantParams softmax_int8_output(const ir::Node&, const ir::QuantParams&) {
+  ir::QuantParams q;
+  q.scale = {1.0f / 256};
+  q.zero_point = {-128};
+  return q;
+}
+
+const Int8Rule softmax_int8 = {softmax_int8_form, 1, false, softmax_int8_output};
+
 }  // namespace
 
 extern const OpDef op_Hardmax = {"Hardmax", infer, nullptr, cost, hardmax_lower};
 extern const OpDef op_LogSoftmax = {"LogSoftmax", infer, nullptr, cost, log_softmax_lower};
-extern const OpDef op_Softmax = {"Softmax", infer, nullptr, cost, softmax_lower};
+extern const OpDef op_Softmax = {"Softmax", infer, nullptr, cost, softmax_lower, false, nullptr, &softmax_int8};
 
 }  // namespace mote::ops

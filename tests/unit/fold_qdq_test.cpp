@@ -104,7 +104,8 @@ TEST_CASE("fold-qdq turns DQ -> Gemm + Relu -> Q into one int8 Gemm", "[passes][
   QdqGemm m;
   const passes::FoldQdqReport r = m.run();
   const ir::Graph& g = m.b.g;
-  CHECK(r.layers == 1);
+  CHECK(r.folded.at("Gemm") == 1);
+  CHECK(r.total() == 1);
   // Left: the Quantize of the graph input, the int8 Gemm, the Dequantize of the output.
   REQUIRE(g.nodes.size() == 3);
   CHECK(g.nodes[0].op == "QuantizeLinear");
@@ -150,7 +151,7 @@ TEST_CASE("fold-qdq requantizes a bias whose scale is not x_scale * w_scale; per
   const auto bb = m.bias("bias", {100, -50}, bias_scales(kXs, {0.01, 0.01}, 0.5));
   const auto y = m.b.node("Conv", {xf, w, bb}, {}, {"y"});
   m.b.output(m.qdq(y, 0.1, 5, "y"));
-  CHECK(m.run().layers == 1);
+  CHECK(m.run().total() == 1);
   const ir::Graph& g = m.b.g;
   const ir::Node& conv = *find_node(g, "Conv");
   REQUIRE(is_int8_form(g, conv));
@@ -173,7 +174,7 @@ TEST_CASE("fold-qdq transposes a MatMul's per-column weights into an int8 Gemm",
   const auto w = m.weight("w", {3, 2}, {1, 2, 3, 4, 5, 6}, {0.5, 0.25}, {0, 0}, 1);
   const auto y = m.b.node("MatMul", {xf, w}, {}, {"y"});
   m.b.output(m.qdq(y, 0.1, 0, "y"));
-  CHECK(m.run().layers == 1);
+  CHECK(m.run().total() == 1);
   const ir::Graph& g = m.b.g;
   const ir::Node& gemm = *find_node(g, "Gemm");
   REQUIRE(is_int8_form(g, gemm));
@@ -186,19 +187,19 @@ TEST_CASE("fold-qdq transposes a MatMul's per-column weights into an int8 Gemm",
 TEST_CASE("fold-qdq leaves what the int8 kernels cannot take with its ONNX semantics", "[passes][qdq]") {
   SECTION("uint8 activations") {
     QdqGemm m(ir::DType::kU8);
-    CHECK(m.run().layers == 0);
+    CHECK(m.run().total() == 0);
     CHECK_FALSE(is_int8_form(m.b.g, *find_node(m.b.g, "Gemm")));
     CHECK(count_op(m.b.g, "QuantizeLinear") == 2);
   }
   SECTION("a weight zero point other than 0") {
     QdqGemm m(ir::DType::kI8, {0, 1, 0});
-    CHECK(m.run().layers == 0);
+    CHECK(m.run().total() == 0);
     CHECK_FALSE(is_int8_form(m.b.g, *find_node(m.b.g, "Gemm")));
   }
   SECTION("a float result with another reader than the Quantize") {
     QdqGemm m;
     m.b.output(m.b.node("Sigmoid", {m.y}, {}, {"s"}));
-    CHECK(m.run().layers == 0);
+    CHECK(m.run().total() == 0);
     CHECK_FALSE(is_int8_form(m.b.g, *find_node(m.b.g, "Gemm")));
     CHECK(count_op(m.b.g, "QuantizeLinear") == 2);
   }
@@ -209,14 +210,14 @@ TEST_CASE("fold-qdq leaves what the int8 kernels cannot take with its ONNX seman
     const auto y = m.b.node("Gemm", {m.qdq(x, kXs, 0, "x"), w}, {{"transB", int64_t{1}}}, {"y"});
     m.b.output(m.qdq(y, 0.1, 0, "y"));
     m.b.output(y);
-    CHECK(m.run().layers == 0);
+    CHECK(m.run().total() == 0);
   }
 }
 
 TEST_CASE("fold-qdq keeps a Dequantize whose float value other nodes still read", "[passes][qdq]") {
   QdqGemm m;
   m.b.output(m.b.node("Sigmoid", {m.xf}, {}, {"s"}));
-  CHECK(m.run().layers == 1);
+  CHECK(m.run().total() == 1);
   const ir::Graph& g = m.b.g;
   CHECK(is_int8_form(g, *find_node(g, "Gemm")));
   const ir::Node& sig = *find_node(g, "Sigmoid");
@@ -244,9 +245,11 @@ TEST_CASE("fold-qdq: residual Add with its Relu, pooling and Flatten in int8", "
 
   const passes::FoldQdqReport r = m.run();
   const ir::Graph& g = m.b.g;
-  CHECK(r.adds == 1);
-  CHECK(r.pools == 2);
-  CHECK(r.views == 1);
+  CHECK(r.folded.at("Add") == 1);
+  CHECK(r.folded.at("MaxPool") == 1);
+  CHECK(r.folded.at("GlobalAveragePool") == 1);
+  CHECK(r.folded.at("Flatten") == 1);
+  CHECK(r.total() == 4);
   CHECK(count_op(g, "Relu") == 0);
   const ir::Node& add = *find_node(g, "Add");
   REQUIRE(is_int8_form(g, add));
@@ -273,7 +276,7 @@ TEST_CASE("fold-qdq leaves a float model as it is", "[passes][qdq]") {
   passes::fuse_activation(b.g);
   const size_t nodes = b.g.nodes.size(), tensors = b.g.tensors.size();
   const passes::FoldQdqReport r = passes::fold_qdq(b.g);
-  CHECK(r.layers + r.adds + r.pools + r.views == 0);
+  CHECK(r.total() == 0);
   CHECK(b.g.nodes.size() == nodes);
   CHECK(b.g.tensors.size() == tensors);
 }
@@ -301,7 +304,8 @@ TEST_CASE("qdq-signed makes uint8 activations int8 (zero points - 128) so they f
   }
   const passes::FoldQdqReport r = passes::fold_qdq(m.b.g);
   REQUIRE(verifier::verify(m.b.g).empty());
-  CHECK(r.layers == 1);
+  CHECK(r.folded.at("Gemm") == 1);
+  CHECK(r.total() == 1);
   const ir::Node* gemm = find_node(m.b.g, "Gemm");
   REQUIRE(gemm);
   CHECK(m.b.g.tensor(gemm->inputs[0]).quant.zero_point == std::vector<int32_t>{3});
@@ -314,4 +318,18 @@ TEST_CASE("qdq-signed makes uint8 activations int8 (zero points - 128) so they f
   passes::resolve(k.b.g);
   CHECK(passes::qdq_signed(k.b.g) == 0);
   CHECK(k.b.g.tensor(k.b.g.outputs[0]).dtype == ir::DType::kU8);
+}
+
+TEST_CASE("fold-qdq: a Softmax folds when its Q carries the parameters the int8 Softmax imposes", "[passes][qdq]") {
+  // 1/256 and -128 (TFLite's): int8. onnxruntime's 1/255: the Softmax stays float.
+  for (const double scale : {1.0 / 256, 1.0 / 255}) {
+    Qdq m;
+    const auto x = m.b.input("x", {1, 10});
+    const auto s = m.b.node("Softmax", {m.qdq(x, 0.1, 3, "x")}, {}, {"s"});
+    m.b.output(m.qdq(s, scale, -128, "s"));
+    const passes::FoldQdqReport r = m.run();
+    INFO(scale);
+    CHECK(r.total() == (scale == 1.0 / 256 ? 1 : 0));
+    CHECK(is_int8_form(m.b.g, *find_node(m.b.g, "Softmax")) == (scale == 1.0 / 256));
+  }
 }

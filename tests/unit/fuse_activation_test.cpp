@@ -59,3 +59,25 @@ TEST_CASE("fuse-activation leaves a Clip whose bound is computed", "[passes][fus
   passes::fuse_activation(b.g);
   CHECK(b.g.nodes.size() == 2);
 }
+
+TEST_CASE("fuse-activation folds a Relu into a float Add, not a Clip (the float Add's kernel has no clamp)",
+          "[passes][fusion]") {
+  test::GraphBuilder b;
+  const auto x = b.input("x", {1, 2, 3, 3});
+  const auto z = b.input("z", {1, 2, 3, 3});
+  const auto s1 = b.node("Add", {x, z});
+  const auto r = b.node("Relu", {s1}, {}, {"r"});
+  const auto s2 = b.node("Add", {r, z});
+  const auto lo = b.constant("lo", {}, {0.0});
+  const auto hi = b.constant("hi", {}, {6.0});
+  b.output(b.node("Clip", {s2, lo, hi}));
+  passes::resolve(b.g);
+  passes::fuse_activation(b.g);
+  REQUIRE(verifier::verify(b.g).empty());
+  REQUIRE(b.g.nodes.size() == 3);  // Add (with the Relu), Add, Clip
+  CHECK(b.g.nodes[0].op == "Add");
+  CHECK(std::get<double>(b.g.nodes[0].attrs.at("mote_act_min")) == 0.0);
+  CHECK(b.g.tensor(b.g.nodes[0].outputs[0]).name == "r");
+  CHECK(b.g.nodes[1].attrs.empty());
+  CHECK(b.g.nodes[2].op == "Clip");
+}
