@@ -118,7 +118,27 @@ class Quantizer : ops::Int8Constants {
   // nodes_) with its calibrated range the first time.
   ir::TensorId int8_input(ir::TensorId x, const std::string& reader) {
     if (const auto it = q_of_.find(x); it != q_of_.end()) return it->second;
+    if (g_.tensor(x).is_constant()) return q_of_[x] = int8_constant(x);
     return q_of_[x] = quantize(x, affine_int8(*range_of(x)), ir::DType::kI8, reader);
+  }
+
+  // A float constant an int8 node reads as an operand (an Add's or Mul's):
+  // quantized at compile time on its own range, per tensor, into a new constant.
+  ir::TensorId int8_constant(ir::TensorId x) {
+    const std::vector<double> v = ir::data_as_double(g_.tensor(x));
+    quant::Range r{0.0f, 0.0f};
+    for (double e : v) {
+      r.lo = std::min(r.lo, static_cast<float>(e));
+      r.hi = std::max(r.hi, static_cast<float>(e));
+    }
+    const ir::QuantParams qp = affine_int8(r);
+    std::vector<int64_t> q;
+    q.reserve(v.size());
+    for (double e : v)
+      q.push_back(static_cast<int64_t>(
+          std::clamp(std::round(e / static_cast<double>(qp.scale[0])) + qp.zero_point[0], -128.0, 127.0)));
+    const ir::Tensor& t = g_.tensor(x);
+    return add(t.name + "_int8", ir::DType::kI8, t.shape, q, qp);
   }
 
   // The int16 version of float tensor x (symmetric, zero point 0, from its calibrated
@@ -205,6 +225,14 @@ FloatLayer Quantizer::blocker(const ir::Node& n, const ops::Int8Rule& r, bool in
       return f;
     }
     if (int16 ? q16_of_.count(x) : q_of_.count(x)) continue;
+    if (r.quantizes_inputs && !int16 && g_.tensor(x).is_constant()) {  // quantized on its own range
+      for (double e : ir::data_as_double(g_.tensor(x)))
+        if (!std::isfinite(e)) {
+          f.reason = fmt::format("its constant operand '{}' holds a value that is not finite", g_.tensor(x).name);
+          return f;
+        }
+      continue;
+    }
     if (!r.quantizes_inputs) {
       f.reason = fmt::format("its input '{}' is float (its producer stays float)", g_.tensor(x).name);
       return f;

@@ -6,18 +6,45 @@
 // (in2_mult, in2_shift), summed, and brought to the output scale by
 // (out_mult, out_shift); compiler/quant/fixed_point.h: add_rescale computes
 // them. Parameters: count, in1_zp, in2_zp, out_zp, left_shift, in1_mult,
-// in1_shift, in2_mult, in2_shift, out_mult, out_shift, act_min, act_max.
+// in1_shift, in2_mult, in2_shift, out_mult, out_shift, act_min, act_max; and
+// for add_s8_broadcast rank, shape, a_strides, b_strides.
+
+// One element of the sum: a and b are the two int8 inputs at that position.
+template <class P>
+inline int8_t k_add_s8_one(int8_t a, int8_t b) {
+  const int32_t av = (static_cast<int32_t>(a) - P::in1_zp) * (static_cast<int32_t>(1) << P::left_shift);
+  const int32_t bv = (static_cast<int32_t>(b) - P::in2_zp) * (static_cast<int32_t>(1) << P::left_shift);
+  const int32_t sa = k_mul_by_quantized_multiplier(av, P::in1_mult, P::in1_shift);
+  const int32_t sb = k_mul_by_quantized_multiplier(bv, P::in2_mult, P::in2_shift);
+  const int32_t sum = k_sat32(static_cast<int64_t>(sa) + sb);
+  return k_requantize_s8(sum, P::out_mult, P::out_shift, P::out_zp, P::act_min, P::act_max);
+}
 
 template <class P>
 void add_s8(const int8_t* a, const int8_t* b, int8_t* y) {
   static_assert(P::in1_zp >= -128 && P::in1_zp <= 127 && P::in2_zp >= -128 && P::in2_zp <= 127, "int8 zero points");
   static_assert(P::left_shift >= 0 && P::left_shift <= 22, "255 << left_shift must fit an int32");
+  for (idx_t i = 0; i < P::count; ++i) y[i] = k_add_s8_one<P>(a[i], b[i]);
+}
+
+// The same with numpy broadcasting (a constant per channel, a squeezed axis):
+// P::rank, P::shape (the output's) and each input's P::a_strides / P::b_strides,
+// 0 along the axes it is broadcast on.
+template <class P>
+void add_s8_broadcast(const int8_t* a, const int8_t* b, int8_t* y) {
+  static_assert(P::in1_zp >= -128 && P::in1_zp <= 127 && P::in2_zp >= -128 && P::in2_zp <= 127, "int8 zero points");
+  static_assert(P::left_shift >= 0 && P::left_shift <= 22, "255 << left_shift must fit an int32");
+  idx_t index[P::rank > 0 ? P::rank : 1] = {};
+  idx_t ia = 0, ib = 0;
   for (idx_t i = 0; i < P::count; ++i) {
-    const int32_t av = (static_cast<int32_t>(a[i]) - P::in1_zp) * (static_cast<int32_t>(1) << P::left_shift);
-    const int32_t bv = (static_cast<int32_t>(b[i]) - P::in2_zp) * (static_cast<int32_t>(1) << P::left_shift);
-    const int32_t sa = k_mul_by_quantized_multiplier(av, P::in1_mult, P::in1_shift);
-    const int32_t sb = k_mul_by_quantized_multiplier(bv, P::in2_mult, P::in2_shift);
-    const int32_t sum = k_sat32(static_cast<int64_t>(sa) + sb);
-    y[i] = k_requantize_s8(sum, P::out_mult, P::out_shift, P::out_zp, P::act_min, P::act_max);
+    y[i] = k_add_s8_one<P>(a[ia], b[ib]);
+    for (idx_t d = P::rank - 1; d >= 0; --d) {
+      ia += P::a_strides[d];
+      ib += P::b_strides[d];
+      if (++index[d] < P::shape[d]) break;
+      ia -= P::a_strides[d] * P::shape[d];
+      ib -= P::b_strides[d] * P::shape[d];
+      index[d] = 0;
+    }
   }
 }

@@ -35,6 +35,15 @@ bool fold_same_type(const ir::Graph& g, const ir::Node& n, std::vector<std::vect
   });
 }
 
+// The int8 rule's form of Add and Mul: two operands that broadcast, activations
+// or constants (a constant is quantized on its own range at compile time).
+std::string two_operand_int8_form(const ir::Graph& g, const ir::Node& n) {
+  if (n.inputs.size() != 2 || n.outputs.size() != 1) return "it has not two inputs and one output";
+  ir::Shape y;
+  if (!broadcast_shapes(g.tensor(n.inputs[0]).shape, g.tensor(n.inputs[1]).shape, y)) return "its inputs do not broadcast";
+  return "";
+}
+
 #define MOTE_ARITH(Name, functor)                                                                     \
   void Name##_infer(InferContext& ctx) {                                                              \
     ctx.allow_attrs({});                                                                               \
@@ -47,7 +56,6 @@ bool fold_same_type(const ir::Graph& g, const ir::Node& n, std::vector<std::vect
     return binary_call(g, n, #functor);                                                                \
   }
 MOTE_ARITH(Sub, op_sub)
-MOTE_ARITH(Mul, op_mul)
 MOTE_ARITH(Div, op_div)
 #undef MOTE_ARITH
 
@@ -72,12 +80,31 @@ void Add_infer(InferContext& ctx) {
     arith_rule(ctx, kNumeric, "numbers");
     return;
   }
-  ctx.require(ctx.shape(0) == ctx.shape(1), "int8 form: the inputs must have the same shape, not {} and {}",
-              ir::shape_str(ctx.shape(0)), ir::shape_str(ctx.shape(1)));
   ctx.require(n.outputs.size() == 1 && n.outputs[0] != ir::kNoTensor &&
                   is_s8_quantized(ctx.graph().tensor(n.outputs[0])),
               "int8 form: the output needs one scale and zero point");
-  ctx.set_output(0, ir::DType::kI8, ctx.shape(0));
+  ctx.set_output(0, ir::DType::kI8, broadcast_inputs(ctx, {0, 1}));
+}
+
+// Both inputs have the output's shape: the kernels that index them alike apply.
+bool same_shapes(const ir::Graph& g, const ir::Node& n) {
+  return in(g, n, 0).shape == out(g, n, 0).shape && in(g, n, 1).shape == out(g, n, 0).shape;
+}
+
+// An int8 elementwise call over inputs that broadcast: the kernel's _broadcast
+// form with the output's shape and each input's strides. Only the same-shape form
+// reads a[i] and b[i] before writing y[i] (in place); the other reads elsewhere.
+void s8_elementwise_shapes(KernelCall& k, const ir::Graph& g, const ir::Node& n) {
+  if (same_shapes(g, n)) {
+    k.in_place_inputs = {0, 1};
+    return;
+  }
+  const ir::Shape& y = out(g, n, 0).shape;
+  k.kernel += "_broadcast";
+  k.params.push_back({"rank", static_cast<int64_t>(y.size())});
+  k.params.push_back({"shape", y});
+  k.params.push_back({"a_strides", broadcast_strides(in(g, n, 0).shape, y)});
+  k.params.push_back({"b_strides", broadcast_strides(in(g, n, 1).shape, y)});
 }
 
 bool Add_fold(const ir::Graph& g, const ir::Node& n, std::vector<std::vector<uint8_t>>& o) {
@@ -92,9 +119,6 @@ KernelCall add_s8_ref(const ir::Graph& g, const ir::Node& n) {
   if (!r) throw support::Refusal(fmt::format("int8 Add rescaling: {}", err));
   const auto [act_min, act_max] = s8_activation_range(g, n);
   KernelCall k{"add_s8.h", "add_s8", {}, {}, {n.inputs[0], n.inputs[1]}, {n.outputs[0]}};
-  // Every int8 Add kernel (reference, table, Helium) reads a[i] and b[i] before it
-  // writes y[i] (Helium: four lanes at a time, loads before the store).
-  k.in_place_inputs = {0, 1};
   k.params = {{"count", out(g, n, 0).elements()},
               {"in1_zp", int64_t{a.zero_point[0]}},
               {"in2_zp", int64_t{b.zero_point[0]}},
@@ -108,6 +132,9 @@ KernelCall add_s8_ref(const ir::Graph& g, const ir::Node& n) {
               {"out_shift", int64_t{r->output.shift}},
               {"act_min", act_min},
               {"act_max", act_max}};
+  // Every same-shape int8 Add kernel (reference, table, Helium) reads a[i] and
+  // b[i] before it writes y[i] (Helium: four lanes at a time, loads before the store).
+  s8_elementwise_shapes(k, g, n);
   return k;
 }
 
@@ -156,6 +183,7 @@ KernelCall add_s8_lut_call(const ir::Graph& g, const ir::Node& n) {
 // The tables' sum must not overflow int32 (where the reference saturates it).
 std::string applies_add_s8_lut(const ir::Graph& g, const ir::Node& n) {
   if (!add_s8_form(g, n)) return "not the int8 form";
+  if (!same_shapes(g, n)) return "its inputs broadcast";
   const KernelCall k = add_s8_lut_call(g, n);
   if (max_abs(std::get<std::vector<int64_t>>(param(k.params, "lut1"))) +
           max_abs(std::get<std::vector<int64_t>>(param(k.params, "lut2"))) >
@@ -201,6 +229,64 @@ const std::vector<Variant>& add_variants() {
   };
   return v;
 }
+
+// --- Mul; its int8 form (both inputs and the output int8 per tensor, same shape)
+// runs mul_s8.h, TFLite's: (a - za)(b - zb) requantized by s_a s_b / s_y ---
+bool mul_s8_form(const ir::Graph& g, const ir::Node& n) {
+  return n.inputs.size() == 2 && is_s8_quantized(in(g, n, 0)) && is_s8_quantized(in(g, n, 1));
+}
+
+void Mul_infer(InferContext& ctx) {
+  const ir::Node& n = ctx.node();
+  if (!mul_s8_form(ctx.graph(), n)) {
+    ctx.allow_attrs({});
+    arith_rule(ctx, kNumeric, "numbers");
+    return;
+  }
+  ctx.allow_attrs({"mote_act_min", "mote_act_max"});
+  ctx.require(n.outputs.size() == 1 && n.outputs[0] != ir::kNoTensor &&
+                  is_s8_quantized(ctx.graph().tensor(n.outputs[0])),
+              "int8 form: the output needs one scale and zero point");
+  ctx.set_output(0, ir::DType::kI8, broadcast_inputs(ctx, {0, 1}));
+}
+
+bool Mul_fold(const ir::Graph& g, const ir::Node& n, std::vector<std::vector<uint8_t>>& o) {
+  if (mul_s8_form(g, n)) return false;
+  return fold_same_type<kernel_eval::op_mul, kNumeric>(g, n, o);
+}
+
+KernelCall make_mul_s8_ref(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  const ir::QuantParams &a = in(g, n, 0).quant, &b = in(g, n, 1).quant, &y = out(g, n, 0).quant;
+  std::string err;
+  const double real = static_cast<double>(a.scale[0]) * static_cast<double>(b.scale[0]) / static_cast<double>(y.scale[0]);
+  const auto m = quant::quantize_multiplier(real, &err);
+  if (!m) throw support::Refusal(fmt::format("int8 Mul rescaling: {}", err));
+  const auto [act_min, act_max] = s8_activation_range(g, n);
+  KernelCall k{"mul_s8.h", "mul_s8", {}, {}, {n.inputs[0], n.inputs[1]}, {n.outputs[0]}};
+  k.params = {{"count", out(g, n, 0).elements()},
+              {"in1_zp", int64_t{a.zero_point[0]}},
+              {"in2_zp", int64_t{b.zero_point[0]}},
+              {"out_zp", int64_t{y.zero_point[0]}},
+              {"out_mult", int64_t{m->multiplier}},
+              {"out_shift", int64_t{m->shift}},
+              {"act_min", act_min},
+              {"act_max", act_max}};
+  s8_elementwise_shapes(k, g, n);
+  return k;
+}
+std::string applies_mul_s8(const ir::Graph& g, const ir::Node& n) { return mul_s8_form(g, n) ? "" : "not the int8 form"; }
+std::string applies_mul_ref(const ir::Graph& g, const ir::Node& n) { return mul_s8_form(g, n) ? "the int8 form" : ""; }
+KernelCall make_mul_ref(ir::Graph& g, const ir::Node& n, const target::Target&) { return binary_call(g, n, "op_mul"); }
+
+const std::vector<Variant>& mul_variants() {
+  static const std::vector<Variant> v = {
+      {"mul_s8_ref", 0, applies_mul_s8, make_mul_s8_ref, /*reference=*/true},
+      {"mul_ref", 0, applies_mul_ref, make_mul_ref, /*reference=*/true},
+  };
+  return v;
+}
+
+const Int8Rule mul_int8 = {two_operand_int8_form, 2, /*quantizes_inputs=*/true};
 
 // --- Pow: the exponent may have another numeric type; y has the base's ---
 void Pow_infer(InferContext& ctx) {
@@ -287,15 +373,7 @@ KernelCall PRelu_lower(const ir::Graph& g, const ir::Node& n, const target::Targ
 
 // --- Add's int8 rule: two same-shape activations, rescaled as TFLite does, with
 // any fused clamp; its float kernel fuses a Relu only ---
-std::string add_int8_form(const ir::Graph& g, const ir::Node& n) {
-  if (n.inputs.size() != 2 || n.outputs.size() != 1) return "it has not two inputs and one output";
-  for (ir::TensorId t : n.inputs)
-    if (g.tensor(t).is_constant()) return "an Add of a constant has no int8 kernel yet";
-  if (g.tensor(n.inputs[0]).shape != g.tensor(n.inputs[1]).shape) return "an Add with broadcasting has no int8 kernel yet";
-  return "";
-}
-
-const Int8Rule add_int8 = {add_int8_form, 2, /*quantizes_inputs=*/true};
+const Int8Rule add_int8 = {two_operand_int8_form, 2, /*quantizes_inputs=*/true};
 
 bool add_takes_clamp(const ir::Graph& g, const ir::Node& n, double lo, double hi) {
   return n.inputs.size() == 2 && in(g, n, 0).dtype == ir::DType::kF32 && in(g, n, 1).dtype == ir::DType::kF32 &&
@@ -307,7 +385,7 @@ bool add_takes_clamp(const ir::Graph& g, const ir::Node& n, double lo, double hi
 extern const OpDef op_Add = {"Add", Add_infer, Add_fold, no_macs, nullptr, false, add_variants, &add_int8, nullptr,
                              add_takes_clamp};
 extern const OpDef op_Sub = {"Sub", Sub_infer, Sub_fold, no_macs, Sub_lower};
-extern const OpDef op_Mul = {"Mul", Mul_infer, Mul_fold, no_macs, Mul_lower};
+extern const OpDef op_Mul = {"Mul", Mul_infer, Mul_fold, no_macs, nullptr, false, mul_variants, &mul_int8};
 extern const OpDef op_Div = {"Div", Div_infer, Div_fold, no_macs, Div_lower};
 extern const OpDef op_Pow = {"Pow", Pow_infer, Pow_fold, no_macs, Pow_lower};
 extern const OpDef op_Mod = {"Mod", Mod_infer, Mod_fold, no_macs, Mod_lower};

@@ -1,10 +1,13 @@
 // Unary elementwise operators: activations, math, IsNaN/IsInf, Not, and Clip.
 // Kernel: `unary` (and `clip`) in elementwise.h, one functor per operator.
 // Attribute-free operators fold on constants with the kernel's own functor.
+#include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "compiler/ir/tensor_data.h"
 #include "compiler/ops/elementwise_common.h"
+#include "compiler/ops/lut_s8.h"
 
 namespace mote::ops {
 
@@ -55,22 +58,15 @@ bool fold_unary(const ir::Graph& g, const ir::Node& n, std::vector<std::vector<u
   }
 MOTE_UNARY(Relu, op_relu, kFloat | kSigned, false)
 #define MOTE_UNARY_OPS(X)                              \
-  X(Sigmoid, op_sigmoid, kFloat, false)                \
-  X(Tanh, op_tanh, kFloat, false)                      \
   X(Sqrt, op_sqrt, kFloat, false)                      \
-  X(HardSwish, op_hard_swish, kFloat, false)           \
-  X(Softplus, op_softplus, kFloat, false)              \
-  X(Softsign, op_softsign, kFloat, false)              \
   X(Abs, op_abs, kNumeric, false)                      \
   X(Neg, op_neg, kFloat | kSigned, false)              \
   X(Sign, op_sign, kNumeric, false)                    \
-  X(Exp, op_exp, kFloat, false)                        \
   X(Log, op_log, kFloat, false)                        \
   X(Reciprocal, op_reciprocal, kFloat, false)          \
   X(Floor, op_floor, kFloat, false)                    \
   X(Ceil, op_ceil, kFloat, false)                      \
   X(Round, op_round, kFloat, false)                    \
-  X(Erf, op_erf, kFloat, false)                        \
   X(Sin, op_sin, kFloat, false)                        \
   X(Cos, op_cos, kFloat, false)                        \
   X(Tan, op_tan, kFloat, false)                        \
@@ -87,26 +83,85 @@ MOTE_UNARY(Relu, op_relu, kFloat | kSigned, false)
 MOTE_UNARY_OPS(MOTE_UNARY)
 #undef MOTE_UNARY
 
+// Float activations with an int8 form by table (lut_s8.h): the table holds what
+// the float functor gives, so int8 is float's answer rounded once.
+#define MOTE_LUT_UNARY(Name, functor, lower_name)                                                       \
+  void Name##_infer(InferContext& ctx) {                                                                 \
+    if (!lut_s8_infer(ctx)) unary_rule(ctx, kFloat, false, {});                                          \
+  }                                                                                                      \
+  bool Name##_fold(const ir::Graph& g, const ir::Node& n, std::vector<std::vector<uint8_t>>& o) {        \
+    return fold_unary<kernel_eval::functor, kFloat, false>(g, n, o);                                     \
+  }                                                                                                      \
+  KernelCall Name##_make(ir::Graph& g, const ir::Node& n, const target::Target&) {                       \
+    return unary_call(g, n, #functor);                                                                   \
+  }                                                                                                      \
+  float Name##_f(const ir::Node&, float x) { return kernel_eval::functor::f<void, float, float>(x); }    \
+  const std::vector<Variant>& Name##_variants() {                                                        \
+    static const std::vector<Variant> v = {                                                              \
+        {lower_name "_s8_lut", 0, applies_lut_s8, make_lut_s8<Name##_f>, /*reference=*/true},             \
+        {lower_name "_ref", 0, applies_float_unary, Name##_make, /*reference=*/true},                    \
+    };                                                                                                   \
+    return v;                                                                                            \
+  }
+#define MOTE_LUT_OPS(X)                      \
+  X(Sigmoid, op_sigmoid, "sigmoid")          \
+  X(Tanh, op_tanh, "tanh")                   \
+  X(HardSwish, op_hard_swish, "hardswish")   \
+  X(Softplus, op_softplus, "softplus")       \
+  X(Softsign, op_softsign, "softsign")       \
+  X(Exp, op_exp, "exp")                      \
+  X(Erf, op_erf, "erf")
+MOTE_LUT_OPS(MOTE_LUT_UNARY)
+#undef MOTE_LUT_UNARY
+
 // --- operators with attributes (floats only; not folded) ---
 
 double attr(const ir::Graph& g, const ir::Node& n, const char* name, double dflt) {
   return InferContext(g, n).attr_float(name, dflt);
 }
 
-void LeakyRelu_infer(InferContext& ctx) { unary_rule(ctx, kFloat, false, {"alpha"}); }
-KernelCall LeakyRelu_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
+// The int8 forms (tables) compute these as the float functors do, with the
+// attribute as the float the generated code holds.
+float fattr(const ir::Node& n, const char* name, double dflt) { return static_cast<float>(ir::attr_float(n.attrs, name, dflt)); }
+
+void LeakyRelu_infer(InferContext& ctx) {
+  if (!lut_s8_infer(ctx)) unary_rule(ctx, kFloat, false, {"alpha"});
+}
+KernelCall LeakyRelu_make(ir::Graph& g, const ir::Node& n, const target::Target&) {
   return unary_call(g, n, "op_leaky_relu", {{"alpha", attr(g, n, "alpha", 0.01)}});
 }
+float LeakyRelu_f(const ir::Node& n, float x) { return x >= 0.0f ? x : x * fattr(n, "alpha", 0.01); }
 
-void HardSigmoid_infer(InferContext& ctx) { unary_rule(ctx, kFloat, false, {"alpha", "beta"}); }
-KernelCall HardSigmoid_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
+void HardSigmoid_infer(InferContext& ctx) {
+  if (!lut_s8_infer(ctx)) unary_rule(ctx, kFloat, false, {"alpha", "beta"});
+}
+KernelCall HardSigmoid_make(ir::Graph& g, const ir::Node& n, const target::Target&) {
   return unary_call(g, n, "op_hard_sigmoid", {{"alpha", attr(g, n, "alpha", 0.2)}, {"beta", attr(g, n, "beta", 0.5)}});
 }
+float HardSigmoid_f(const ir::Node& n, float x) {
+  return std::max(0.0f, std::min(1.0f, fattr(n, "alpha", 0.2) * x + fattr(n, "beta", 0.5)));
+}
 
-void Elu_infer(InferContext& ctx) { unary_rule(ctx, kFloat, false, {"alpha"}); }
-KernelCall Elu_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
+void Elu_infer(InferContext& ctx) {
+  if (!lut_s8_infer(ctx)) unary_rule(ctx, kFloat, false, {"alpha"});
+}
+KernelCall Elu_make(ir::Graph& g, const ir::Node& n, const target::Target&) {
   return unary_call(g, n, "op_elu", {{"alpha", attr(g, n, "alpha", 1.0)}});
 }
+float Elu_f(const ir::Node& n, float x) { return x >= 0.0f ? x : fattr(n, "alpha", 1.0) * (kernel_eval::k_exp(x) - 1.0f); }
+
+#define MOTE_LUT_ATTR_VARIANTS(Name, lower_name)                                                   \
+  const std::vector<Variant>& Name##_variants() {                                                   \
+    static const std::vector<Variant> v = {                                                         \
+        {lower_name "_s8_lut", 0, applies_lut_s8, make_lut_s8<Name##_f>, /*reference=*/true},        \
+        {lower_name "_ref", 0, applies_float_unary, Name##_make, /*reference=*/true},               \
+    };                                                                                              \
+    return v;                                                                                       \
+  }
+MOTE_LUT_ATTR_VARIANTS(LeakyRelu, "leakyrelu")
+MOTE_LUT_ATTR_VARIANTS(HardSigmoid, "hardsigmoid")
+MOTE_LUT_ATTR_VARIANTS(Elu, "elu")
+#undef MOTE_LUT_ATTR_VARIANTS
 
 // The defaults are ONNX's, the float32 values of the SELU paper's constants.
 void Selu_infer(InferContext& ctx) { unary_rule(ctx, kFloat, false, {"alpha", "gamma"}); }
@@ -208,9 +263,18 @@ MOTE_UNARY_OPS(MOTE_UNARY_DEF)
 #undef MOTE_UNARY_DEF
 #undef MOTE_UNARY_OPS
 
-extern const OpDef op_LeakyRelu = {"LeakyRelu", LeakyRelu_infer, nullptr, no_macs, LeakyRelu_lower};
-extern const OpDef op_HardSigmoid = {"HardSigmoid", HardSigmoid_infer, nullptr, no_macs, HardSigmoid_lower};
-extern const OpDef op_Elu = {"Elu", Elu_infer, nullptr, no_macs, Elu_lower};
+#define MOTE_LUT_DEF(Name, ...)                                                                           \
+  extern const OpDef op_##Name = {#Name, Name##_infer, Name##_fold, no_macs, nullptr, false, Name##_variants, \
+                                  &kLutInt8Rule};
+MOTE_LUT_OPS(MOTE_LUT_DEF)
+#undef MOTE_LUT_DEF
+#undef MOTE_LUT_OPS
+
+extern const OpDef op_LeakyRelu = {"LeakyRelu", LeakyRelu_infer, nullptr, no_macs, nullptr, false, LeakyRelu_variants,
+                                   &kLutInt8Rule};
+extern const OpDef op_HardSigmoid = {"HardSigmoid", HardSigmoid_infer, nullptr, no_macs, nullptr, false,
+                                     HardSigmoid_variants, &kLutInt8Rule};
+extern const OpDef op_Elu = {"Elu", Elu_infer, nullptr, no_macs, nullptr, false, Elu_variants, &kLutInt8Rule};
 extern const OpDef op_Selu = {"Selu", Selu_infer, nullptr, no_macs, Selu_lower};
 extern const OpDef op_Celu = {"Celu", Celu_infer, nullptr, no_macs, Celu_lower};
 extern const OpDef op_ThresholdedRelu = {"ThresholdedRelu", ThresholdedRelu_infer, nullptr, no_macs,

@@ -88,9 +88,10 @@ KernelCall select_kernel(ir::Graph& g, const ir::Node& n, const target::Target& 
 KernelCall reference_kernel(ir::Graph& g, const ir::Node& n, const target::Target& t) {
   const OpDef& def = def_of(g, n);
   if (!def.variants) return lowered(g, n, t, def);
+  // An op may have a reference per form (int8 and float): the one that takes n.
   for (const Variant& v : def.variants())
-    if (v.reference) return made(g, n, t, v);
-  refuse(g, n, "the operator's table has no reference kernel");
+    if (v.reference && v.applies(g, n).empty()) return made(g, n, t, v);
+  refuse(g, n, "no reference kernel of the operator's table takes this node");
 }
 
 }  // namespace mote::ops

@@ -2,9 +2,12 @@
 // import know no op names, so an op quantizes exactly when its definition says so.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <limits>
 #include <set>
 #include <string>
 
+#include "compiler/ir/tensor_data.h"
 #include "compiler/ops/registry.h"
 #include "compiler/verifier/verifier.h"
 #include "graph_builder.h"
@@ -22,8 +25,10 @@ TEST_CASE("int8 rules: the ops that have one are those docs/int8.md lists", "[qu
     CHECK(d->int8->activations >= 1);
     if (d->int8->int16) int16.insert(d->op);
   }
-  CHECK(with_rule == std::set<std::string>{"Add", "AveragePool", "Conv", "Flatten", "Gemm", "GlobalAveragePool",
-                                           "GlobalMaxPool", "MatMul", "MaxPool", "Reshape", "Softmax"});
+  CHECK(with_rule == std::set<std::string>{"Add", "AveragePool", "Conv", "Elu", "Erf", "Exp", "Flatten", "Gemm",
+                                           "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "HardSwish",
+                                           "LeakyRelu", "MatMul", "MaxPool", "Mul", "Reshape", "Sigmoid", "Softmax",
+                                           "Softplus", "Softsign", "Tanh"});
   CHECK(int16 == std::set<std::string>{"Conv", "Gemm", "MatMul"});
 }
 
@@ -31,17 +36,29 @@ TEST_CASE("int8 rules: the reason a node stays float comes from its op's rule", 
   test::GraphBuilder b;
   const auto x = b.input("x", {1, 4});
   const auto c = b.constant("c", {4}, {1, 2, 3, 4});
-  const auto y = b.node("Add", {x, c}, {}, {"y"});   // broadcast of a constant: Add's form refuses
-  const auto s = b.node("Sigmoid", {y}, {}, {"s"});  // no rule at all
+  const auto y = b.node("Add", {x, c}, {}, {"y"});   // a constant operand: quantized on its own range
+  const auto s = b.node("Neg", {y}, {}, {"s"});      // no rule at all
+  const auto inf = b.constant("inf", {1}, {std::numeric_limits<double>::infinity()});
+  const auto t = b.node("Mul", {s, inf}, {}, {"t"});  // Mul's rule: a constant that is not finite
   const auto w = b.constant("w", {4, 2}, {1, 0, 0, 1, 1, 1, -1, 0});
-  b.output(b.node("MatMul", {s, w}, {}, {"m"}));
+  b.output(b.node("MatMul", {t, w}, {}, {"m"}));
   passes::resolve(b.g);
   passes::QuantizeOptions o;
-  for (const char* t : {"x", "y", "s", "m"}) o.ranges[t] = {-2.0f, 2.0f};
+  for (const char* n : {"x", "y", "s", "t", "m"}) o.ranges[n] = {-2.0f, 2.0f};
   const passes::QuantizeReport r = passes::quantize_int8(b.g, o);
   REQUIRE(verifier::verify(b.g).empty());
-  CHECK(r.quantized_nodes == 1);  // the MatMul, now an int8 Gemm
+  CHECK(r.quantized_nodes == 2);  // the Add, and the MatMul, now an int8 Gemm
   REQUIRE(r.float_layers.size() == 2);
-  CHECK(r.float_layers[0].reason == "an Add of a constant has no int8 kernel yet");
-  CHECK(r.float_layers[1].reason == "Mote has no int8 Sigmoid yet");
+  CHECK(r.float_layers[0].reason == "Mote has no int8 Neg yet");
+  CHECK(r.float_layers[1].reason == "its constant operand 'inf' holds a value that is not finite");
+  const ir::Node& add = b.g.nodes[1];  // after the input's Quantize
+  REQUIRE(add.op == "Add");
+  const ir::Tensor& cq = b.g.tensor(add.inputs[1]);
+  CHECK(cq.dtype == ir::DType::kI8);
+  CHECK(cq.is_constant());
+  REQUIRE(cq.quant.scale.size() == 1);
+  // [0, 4] on 255 steps: 1, 2, 3, 4 come back within half a step.
+  const std::vector<int64_t> q = ir::data_as_int(cq);
+  for (size_t i = 0; i < q.size(); ++i)
+    CHECK(std::fabs(cq.quant.scale[0] * (q[i] - cq.quant.zero_point[0]) - (i + 1.0)) <= cq.quant.scale[0] / 2);
 }

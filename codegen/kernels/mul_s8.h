@@ -1,0 +1,41 @@
+// needs: requant.h
+// Int8 elementwise Mul of two tensors of P::count elements each, in TFLite's
+// integer-only form (TFLM's reference mul): the product of the two inputs offset
+// to zero, brought to the output scale by (out_mult, out_shift) =
+// quantize_multiplier(s_a * s_b / s_y), offset by out_zp and clamped to
+// [act_min, act_max]. |product| <= 256 * 256, so int32 holds it.
+// Parameters: count, in1_zp, in2_zp, out_zp, out_mult, out_shift, act_min, act_max;
+// and for mul_s8_broadcast rank, shape, a_strides, b_strides.
+
+template <class P>
+inline int8_t k_mul_s8_one(int8_t a, int8_t b) {
+  const int32_t prod = (static_cast<int32_t>(a) - P::in1_zp) * (static_cast<int32_t>(b) - P::in2_zp);
+  return k_requantize_s8(prod, P::out_mult, P::out_shift, P::out_zp, P::act_min, P::act_max);
+}
+
+template <class P>
+K_NOINLINE void mul_s8(const int8_t* a, const int8_t* b, int8_t* y) {
+  static_assert(P::in1_zp >= -128 && P::in1_zp <= 127 && P::in2_zp >= -128 && P::in2_zp <= 127, "int8 zero points");
+  for (idx_t i = 0; i < P::count; ++i) y[i] = k_mul_s8_one<P>(a[i], b[i]);
+}
+
+// The same with numpy broadcasting (squeeze-excite's per-channel scale, a
+// constant): P::rank, P::shape (the output's) and each input's P::a_strides /
+// P::b_strides, 0 along the axes it is broadcast on.
+template <class P>
+K_NOINLINE void mul_s8_broadcast(const int8_t* a, const int8_t* b, int8_t* y) {
+  static_assert(P::in1_zp >= -128 && P::in1_zp <= 127 && P::in2_zp >= -128 && P::in2_zp <= 127, "int8 zero points");
+  idx_t index[P::rank > 0 ? P::rank : 1] = {};
+  idx_t ia = 0, ib = 0;
+  for (idx_t i = 0; i < P::count; ++i) {
+    y[i] = k_mul_s8_one<P>(a[ia], b[ib]);
+    for (idx_t d = P::rank - 1; d >= 0; --d) {
+      ia += P::a_strides[d];
+      ib += P::b_strides[d];
+      if (++index[d] < P::shape[d]) break;
+      ia -= P::a_strides[d] * P::shape[d];
+      ib -= P::b_strides[d] * P::shape[d];
+      index[d] = 0;
+    }
+  }
+}

@@ -1,0 +1,82 @@
+#include "compiler/ops/lut_s8.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "compiler/ir/tensor_data.h"
+#include "compiler/ops/helpers.h"
+#include "compiler/ops/quant_common.h"
+
+namespace mote::ops {
+
+bool lut_s8_infer(InferContext& ctx) {
+  if (ctx.num_inputs() != 1 || !is_s8_quantized(ctx.input(0))) return false;
+  const ir::Node& n = ctx.node();
+  ctx.require(n.outputs.size() == 1 && n.outputs[0] != ir::kNoTensor &&
+                  is_s8_quantized(ctx.graph().tensor(n.outputs[0])),
+              "int8 form: the output needs one scale and zero point");
+  ctx.set_output(0, ir::DType::kI8, ctx.shape(0));
+  return true;
+}
+
+std::vector<int64_t> lut_s8_table(const ir::Node& n, FloatFn f, const ir::QuantParams& x, const ir::QuantParams& y) {
+  std::vector<int64_t> t;
+  t.reserve(256);
+  for (int q = -128; q <= 127; ++q) {
+    const float v = f(n, x.scale[0] * static_cast<float>(q - x.zero_point[0]));
+    double r = std::round(static_cast<double>(v) / static_cast<double>(y.scale[0]));
+    if (std::isnan(r)) r = 0;  // no tabulated op gives NaN on finite input; keep the table defined
+    t.push_back(static_cast<int64_t>(std::clamp(r + y.zero_point[0], -128.0, 127.0)));
+  }
+  return t;
+}
+
+std::string applies_lut_s8(const ir::Graph& g, const ir::Node& n) {
+  return is_s8_quantized(in(g, n, 0)) ? "" : "not the int8 form";
+}
+std::string applies_float_unary(const ir::Graph& g, const ir::Node& n) {
+  return is_s8_quantized(in(g, n, 0)) ? "the int8 form" : "";
+}
+
+KernelCall lut_s8_call(ir::Graph& g, const ir::Node& n, FloatFn f) {
+  const std::vector<int64_t> values = lut_s8_table(n, f, in(g, n, 0).quant, out(g, n, 0).quant);
+  const std::vector<uint8_t> data = ir::encode_int(ir::DType::kI8, values);
+  // Nodes with the same function and parameters (pass patch's tiles, repeated
+  // blocks) share one table in flash.
+  const std::string base = n.name + "_table";
+  std::string name = base;
+  ir::TensorId table = ir::kNoTensor;
+  for (int i = 2;; ++i) {
+    const ir::TensorId existing = g.find_tensor(name);
+    if (existing == ir::kNoTensor) break;
+    const ir::Tensor& e = g.tensor(existing);
+    if (e.dtype == ir::DType::kI8 && e.shape == ir::Shape{256} && e.data == data) {
+      table = existing;
+      break;
+    }
+    name = base + std::to_string(i);
+  }
+  if (table == ir::kNoTensor) {
+    ir::Tensor t;
+    t.name = name;
+    t.dtype = ir::DType::kI8;
+    t.shape = {256};
+    t.shape_known = true;
+    t.data = data;
+    table = g.add_tensor(std::move(t));
+  }
+  KernelCall k{"lut_s8.h", "lut_s8", {}, {{"count", out(g, n, 0).elements()}}, {n.inputs[0], table}, {n.outputs[0]}};
+  k.in_place_inputs = {0};  // y[i] is written after x[i] is read
+  return k;
+}
+
+namespace {
+std::string lut_form(const ir::Graph& g, const ir::Node& n) {
+  if (n.inputs.size() != 1) return "its int8 form takes one input";
+  return single_output_form(g, n);
+}
+}  // namespace
+
+const Int8Rule kLutInt8Rule = {lut_form, 1, /*quantizes_inputs=*/false};
+
+}  // namespace mote::ops
