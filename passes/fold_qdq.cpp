@@ -155,9 +155,10 @@ bool Folder::fold(ir::Node& n) {
   const ops::OpDef* d = ops::find_op(n.op);
   if (!d || !d->int8 || n.outputs.empty() || !d->int8->form(g_, n).empty()) return false;
   const ops::Int8Rule& r = *d->int8;
-  if (static_cast<int>(n.inputs.size()) < r.activations) return false;
+  const int activations = ops::int8_activation_count(r, n);
+  if (static_cast<int>(n.inputs.size()) < activations) return false;
   std::vector<Source> xs;
-  for (int i = 0; i < r.activations; ++i) {
+  for (int i = 0; i < activations; ++i) {
     const auto x = dequantized(n.inputs[static_cast<size_t>(i)]);
     if (!x) return false;
     for (const Source& s : xs)  // one int8 tensor cannot carry two sets of parameters

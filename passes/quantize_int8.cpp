@@ -214,11 +214,12 @@ FloatLayer Quantizer::blocker(const ir::Node& n, const ops::Int8Rule& r, bool in
     f.flag = "--calibrate with inputs that reach this tensor (mote calibrate --json shows each range)";
     return f;
   };
-  if (static_cast<int>(n.inputs.size()) < r.activations || n.outputs.empty() || !is_f32(n.outputs[0])) {
+  const int activations = ops::int8_activation_count(r, n);
+  if (static_cast<int>(n.inputs.size()) < activations || n.outputs.empty() || !is_f32(n.outputs[0])) {
     f.reason = "its output is not float32";
     return f;
   }
-  for (int i = 0; i < r.activations; ++i) {
+  for (int i = 0; i < activations; ++i) {
     const ir::TensorId x = n.inputs[static_cast<size_t>(i)];
     if (!is_f32(x)) {
       f.reason = fmt::format("its input '{}' is not float32", x == ir::kNoTensor ? "" : g_.tensor(x).name);
@@ -259,7 +260,7 @@ FloatLayer Quantizer::why_float(const ir::Node& n) const {
 // Node n in its op's int8 form: activation inputs int8 (int16), constants as the
 // rule rewrites them, output with the rule's parameters or its calibrated range's.
 void Quantizer::rewrite(ir::Node n, const ops::Int8Rule& r, bool int16) {
-  for (int i = 0; i < r.activations; ++i) {
+  for (int i = 0; i < ops::int8_activation_count(r, n); ++i) {
     ir::TensorId& x = n.inputs[static_cast<size_t>(i)];
     x = int16 ? int16_input(x, n.name) : int8_input(x, n.name);
   }

@@ -1,9 +1,14 @@
 // Concat: any number of inputs along one axis, any element type (it only moves
 // elements). Kernel: concat.h, which takes the inputs as one array of pointers.
 // Folds when every input is constant: exported graphs build shape vectors so.
+// Its int8 form (inputs and output int8 per tensor, each with its own parameters)
+// runs concat_s8.h, which requantizes the inputs whose parameters differ from the
+// output's; when none does, the plain concat.h copies.
 #include <algorithm>
 
 #include "compiler/ops/helpers.h"
+#include "compiler/ops/quant_common.h"
+#include "compiler/quant/fixed_point.h"
 
 namespace mote::ops {
 
@@ -76,11 +81,47 @@ KernelCall lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
   KernelCall k{"concat.h", "concat", {ir::dtype_ctype(out(g, n, 0).dtype)}, {}, n.inputs, {n.outputs[0]}};
   k.inputs_as_array = true;
   k.params = {{"inputs", static_cast<int64_t>(chunks.size())}, {"outer", outer}, {"chunks", chunks}};
+  const ir::Tensor& y = out(g, n, 0);
+  if (!is_s8_quantized(y)) return k;
+  // The int8 form: each input's part brought to the output's parameters,
+  // x_out = zp_out + (x - zp_in) * s_in / s_out in fixed point (TFLite's Requantize).
+  bool requantizes = false;
+  std::vector<int64_t> same, in_zp, mult, shift;
+  for (size_t i = 0; i < n.inputs.size(); ++i) {
+    const ir::QuantParams& x = in(g, n, i).quant;
+    const bool equal = x.scale == y.quant.scale && x.zero_point == y.quant.zero_point;
+    requantizes = requantizes || !equal;
+    std::string err;
+    const auto m = quant::quantize_multiplier(static_cast<double>(x.scale[0]) / static_cast<double>(y.quant.scale[0]), &err);
+    if (!m) throw support::Refusal(fmt::format("int8 Concat: input {}'s rescaling: {}", i, err));
+    same.push_back(equal);
+    in_zp.push_back(x.zero_point[0]);
+    mult.push_back(m->multiplier);
+    shift.push_back(m->shift);
+  }
+  if (!requantizes) return k;
+  k.file = "concat_s8.h";
+  k.kernel = "concat_s8";
+  k.type_args.clear();
+  k.params.push_back({"same", same});
+  k.params.push_back({"in_zp", in_zp});
+  k.params.push_back({"mult", mult});
+  k.params.push_back({"shift", shift});
+  k.params.push_back({"out_zp", int64_t{y.quant.zero_point[0]}});
   return k;
 }
 
+// The int8 rule: every input is read in int8 and quantized in front when float;
+// the output has its own calibrated range.
+std::string int8_form(const ir::Graph& g, const ir::Node& n) {
+  if (n.inputs.empty()) return "it has no input";
+  return single_output_form(g, n);
+}
+
+const Int8Rule int8_rule = {int8_form, kAllInputs, /*quantizes_inputs=*/true};
+
 }  // namespace
 
-extern const OpDef op_Concat = {"Concat", infer, fold, nullptr, lower};
+extern const OpDef op_Concat = {"Concat", infer, fold, nullptr, lower, false, nullptr, &int8_rule};
 
 }  // namespace mote::ops

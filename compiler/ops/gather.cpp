@@ -161,7 +161,8 @@ KernelCall GatherND_lower(const ir::Graph& g, const ir::Node& n, const target::T
 
 }  // namespace
 
-extern const OpDef op_Gather = {"Gather", Gather_infer, Gather_fold, nullptr, Gather_lower};
+extern const OpDef op_Gather = {"Gather", Gather_infer, Gather_fold, nullptr, Gather_lower, false, nullptr,
+                                &kMovesBytesInt8Rule};
 extern const OpDef op_GatherElements = {"GatherElements", GatherElements_infer, nullptr, nullptr, GatherElements_lower};
 extern const OpDef op_GatherND = {"GatherND", GatherND_infer, nullptr, nullptr, GatherND_lower};
 

@@ -14,4 +14,6 @@ std::string single_output_form(const ir::Graph&, const ir::Node& n) {
   return "";
 }
 
+const Int8Rule kMovesBytesInt8Rule = {single_output_form, 1, /*quantizes_inputs=*/false, keep_input_params};
+
 }  // namespace mote::ops

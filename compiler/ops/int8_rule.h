@@ -42,13 +42,16 @@ class Int8Constants {
   virtual std::optional<Int8Weights> weights(const ir::Tensor& w, const ChannelMajorWeights& cw) = 0;
 };
 
+constexpr int kAllInputs = -1;
+
 struct Int8Rule {
   // "" when node n, still float, has an int8 form by its attributes, shapes and
   // constant inputs; otherwise why not, in words for the user ("an Add with
   // broadcasting has no int8 kernel yet").
   std::string (*form)(const ir::Graph& g, const ir::Node& n);
-  // Inputs 0 .. activations-1 are read in int8, per tensor. The rest are
-  // constants: `constants` rewrites them, or the int8 form reads them as they are.
+  // Inputs 0 .. activations-1 (kAllInputs: every input) are read in int8, per
+  // tensor. The rest are constants: `constants` rewrites them, or the int8 form
+  // reads them as they are.
   int activations = 1;
   // A float activation input is quantized in front of the node (layers, Add). An
   // op without this goes int8 only when its input already is int8: a
@@ -69,10 +72,20 @@ struct Int8Rule {
   bool int16 = false;
 };
 
+// How many leading inputs of n rule r reads in int8.
+inline int int8_activation_count(const Int8Rule& r, const ir::Node& n) {
+  return r.activations == kAllInputs ? static_cast<int>(n.inputs.size()) : r.activations;
+}
+
 // Shared pieces of rules.
 // The int8 output keeps the input's parameters (max pooling, views).
 ir::QuantParams keep_input_params(const ir::Node& n, const ir::QuantParams& in);
 // "" when n has one output (an optional second output left out counts as none).
 std::string single_output_form(const ir::Graph& g, const ir::Node& n);
+
+// The rule of the ops that only move bytes (views, Transpose, Slice, Gather,
+// DepthToSpace, ...): an int8 input passes through, the output keeps its
+// parameters, and the op's kernel, written for any element type, runs as it is.
+extern const Int8Rule kMovesBytesInt8Rule;
 
 }  // namespace mote::ops

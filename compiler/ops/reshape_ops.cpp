@@ -120,17 +120,16 @@ void Dropout_infer(InferContext& ctx) {
   ctx.set_output(0, ctx.dtype(0), ctx.shape(0));
 }
 
-// int8: a view passes an int8 tensor through with its parameters.
-const Int8Rule view_int8 = {single_output_form, 1, false, keep_input_params};
-
 }  // namespace
 
 extern const OpDef op_Reshape = {"Reshape", Reshape_infer, passthrough_fold, nullptr, copy_lower, true, nullptr,
-                                 &view_int8};
+                                 &kMovesBytesInt8Rule};
 extern const OpDef op_Flatten = {"Flatten", Flatten_infer, passthrough_fold, nullptr, copy_lower, true, nullptr,
-                                 &view_int8};
-extern const OpDef op_Squeeze = {"Squeeze", Squeeze_infer, passthrough_fold, nullptr, copy_lower, true};
-extern const OpDef op_Unsqueeze = {"Unsqueeze", Unsqueeze_infer, passthrough_fold, nullptr, copy_lower, true};
+                                 &kMovesBytesInt8Rule};
+extern const OpDef op_Squeeze = {"Squeeze", Squeeze_infer, passthrough_fold, nullptr, copy_lower, true, nullptr,
+                                 &kMovesBytesInt8Rule};
+extern const OpDef op_Unsqueeze = {"Unsqueeze", Unsqueeze_infer, passthrough_fold, nullptr, copy_lower, true, nullptr,
+                                   &kMovesBytesInt8Rule};
 extern const OpDef op_Identity = {"Identity", Identity_infer, passthrough_fold, nullptr, copy_lower, true};
 extern const OpDef op_Dropout = {"Dropout", Dropout_infer, passthrough_fold, nullptr, copy_lower, true};
 

@@ -254,10 +254,15 @@ MOTE_WALK_OP(SpaceToDepth)
 
 }  // namespace
 
-extern const OpDef op_Slice = {"Slice", Slice_infer, Slice_fold, nullptr, Slice_lower};
-extern const OpDef op_Expand = {"Expand", Expand_infer, Expand_fold, nullptr, Expand_lower};
-extern const OpDef op_Tile = {"Tile", Tile_infer, Tile_fold, nullptr, Tile_lower};
-extern const OpDef op_DepthToSpace = {"DepthToSpace", DepthToSpace_infer, DepthToSpace_fold, nullptr, DepthToSpace_lower};
-extern const OpDef op_SpaceToDepth = {"SpaceToDepth", SpaceToDepth_infer, SpaceToDepth_fold, nullptr, SpaceToDepth_lower};
+extern const OpDef op_Slice = {"Slice", Slice_infer, Slice_fold, nullptr, Slice_lower, false, nullptr,
+                               &kMovesBytesInt8Rule};
+extern const OpDef op_Expand = {"Expand", Expand_infer, Expand_fold, nullptr, Expand_lower, false, nullptr,
+                                &kMovesBytesInt8Rule};
+extern const OpDef op_Tile = {"Tile", Tile_infer, Tile_fold, nullptr, Tile_lower, false, nullptr,
+                              &kMovesBytesInt8Rule};
+extern const OpDef op_DepthToSpace = {"DepthToSpace", DepthToSpace_infer, DepthToSpace_fold, nullptr, DepthToSpace_lower, false, nullptr,
+                                      &kMovesBytesInt8Rule};
+extern const OpDef op_SpaceToDepth = {"SpaceToDepth", SpaceToDepth_infer, SpaceToDepth_fold, nullptr, SpaceToDepth_lower, false, nullptr,
+                                      &kMovesBytesInt8Rule};
 
 }  // namespace mote::ops

@@ -71,6 +71,6 @@ KernelCall lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
 
 }  // namespace
 
-extern const OpDef op_Transpose = {"Transpose", infer, fold, nullptr, lower};
+extern const OpDef op_Transpose = {"Transpose", infer, fold, nullptr, lower, false, nullptr, &kMovesBytesInt8Rule};
 
 }  // namespace mote::ops

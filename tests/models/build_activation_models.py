@@ -15,7 +15,8 @@ test_data_set_{0,1,2}/input_0.pb and output_0.pb), opset 14:
     Conv 3x3 depthwise 16  -> Sigmoid, Mul                  (Swish / SiLU)
     squeeze-excite: GlobalAveragePool -> Conv 1x1 4 -> Relu -> Conv 1x1 16
                     -> HardSigmoid -> Mul with the block's input (broadcast over 8x8)
-    Conv 1x1 16            -> Tanh -> Mul 0.5 -> Add 0.5     (constant operands)
+    Concat with the LeakyRelu's output (a skip branch with other parameters)
+    Conv 1x1 32->16        -> Tanh -> Mul 0.5 -> Add 0.5     (constant operands)
     Conv 1x1 16            -> Elu
     GlobalAveragePool -> Flatten -> Gemm 16->10 -> Softmax -> output 1x10
 
@@ -69,7 +70,8 @@ def act_block_model(rng):
     squeezed = node("Relu", [conv("se_reduce", node("GlobalAveragePool", [a4], "se_pool"), 16, 4, 1)], "se_relu")
     gate = node("HardSigmoid", [conv("se_expand", squeezed, 4, 16, 1)], "se_gate", alpha=1.0 / 6, beta=0.5)
     excited = node("Mul", [a4, gate], "se_scale")
-    t5 = node("Tanh", [conv("conv5", excited, 16, 16, 1)], "tanh5")
+    skip = node("Concat", [excited, a3], "skip_concat", axis=1)
+    t5 = node("Tanh", [conv("conv5", skip, 32, 16, 1)], "tanh5")
     half = init("half", np.array(0.5, dtype=np.float32))
     a5 = node("Add", [node("Mul", [t5, half], "tanh5_scale"), half], "tanh5_shift")
     a6 = node("Elu", [conv("conv6", a5, 16, 16, 1)], "elu6")

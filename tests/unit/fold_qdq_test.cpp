@@ -333,3 +333,22 @@ TEST_CASE("fold-qdq: a Softmax folds when its Q carries the parameters the int8 
     CHECK(is_int8_form(m.b.g, *find_node(m.b.g, "Softmax")) == (scale == 1.0 / 256));
   }
 }
+
+TEST_CASE("fold-qdq: an activation and a Concat between DQ and Q take their op's int8 rule", "[passes][qdq]") {
+  Qdq m;
+  const auto x = m.b.input("x", {1, 2, 4, 4});
+  const auto z = m.b.input("z", {1, 3, 4, 4});
+  const auto s = m.b.node("Sigmoid", {m.qdq(x, 0.05, 0, "x")}, {}, {"s"});
+  const auto sq = m.qdq(s, 1.0 / 255, -128, "s");
+  const auto c = m.b.node("Concat", {sq, m.qdq(z, 0.03, 4, "z")}, {{"axis", int64_t{1}}}, {"c"});
+  m.b.output(m.qdq(c, 0.02, -3, "c"));
+  const passes::FoldQdqReport r = m.run();
+  CHECK(r.folded.at("Sigmoid") == 1);
+  CHECK(r.folded.at("Concat") == 1);
+  const ir::Node& sig = *find_node(m.b.g, "Sigmoid");
+  REQUIRE(is_int8_form(m.b.g, sig));
+  CHECK(ops::select_kernel(m.b.g, sig, target::host_target(), ops::Preference::kSpeed).file == "lut_s8.h");
+  const ir::Node& cat = *find_node(m.b.g, "Concat");
+  REQUIRE(is_int8_form(m.b.g, cat));
+  CHECK(ops::select_kernel(m.b.g, cat, target::host_target(), ops::Preference::kSpeed).file == "concat_s8.h");
+}

@@ -22,13 +22,15 @@ TEST_CASE("int8 rules: the ops that have one are those docs/int8.md lists", "[qu
     if (!d->int8) continue;
     with_rule.insert(d->op);
     CHECK(d->int8->form != nullptr);
-    CHECK(d->int8->activations >= 1);
+    CHECK((d->int8->activations >= 1 || d->int8->activations == ops::kAllInputs));
     if (d->int8->int16) int16.insert(d->op);
   }
-  CHECK(with_rule == std::set<std::string>{"Add", "AveragePool", "Conv", "Elu", "Erf", "Exp", "Flatten", "Gemm",
-                                           "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "HardSwish",
-                                           "LeakyRelu", "MatMul", "MaxPool", "Mul", "Reshape", "Sigmoid", "Softmax",
-                                           "Softplus", "Softsign", "Tanh"});
+  CHECK(with_rule == std::set<std::string>{"Add", "AveragePool", "Concat", "Conv", "DepthToSpace", "Elu", "Erf", "Exp",
+                                           "Expand", "Flatten", "Gather", "Gemm", "GlobalAveragePool",
+                                           "GlobalMaxPool", "HardSigmoid", "HardSwish", "LeakyRelu", "MatMul",
+                                           "MaxPool", "Mul", "Reshape", "Sigmoid", "Slice", "Softmax", "Softplus",
+                                           "Softsign", "SpaceToDepth", "Squeeze", "Tanh", "Tile", "Transpose",
+                                           "Unsqueeze"});
   CHECK(int16 == std::set<std::string>{"Conv", "Gemm", "MatMul"});
 }
 
@@ -61,4 +63,34 @@ TEST_CASE("int8 rules: the reason a node stays float comes from its op's rule", 
   const std::vector<int64_t> q = ir::data_as_int(cq);
   for (size_t i = 0; i < q.size(); ++i)
     CHECK(std::fabs(cq.quant.scale[0] * (q[i] - cq.quant.zero_point[0]) - (i + 1.0)) <= cq.quant.scale[0] / 2);
+}
+
+TEST_CASE("int8 rules: ops that only move bytes pass int8 through with its parameters", "[quantize][int8_rule]") {
+  test::GraphBuilder b;
+  const auto x = b.input("x", {1, 2, 4, 4});
+  const auto w = b.constant("w", {3, 2, 1, 1}, {1, 0.5, -1, 0.25, 0.5, 2});
+  const auto c = b.node("Conv", {x, w}, {}, {"c"});
+  const auto t = b.node("Transpose", {c}, {{"perm", std::vector<int64_t>{0, 2, 3, 1}}}, {"t"});  // NHWC
+  const auto starts = b.constant_ints("starts", {1});
+  const auto ends = b.constant_ints("ends", {3});
+  const auto axes = b.constant_ints("axes", {1});
+  const auto s = b.node("Slice", {t, starts, ends, axes}, {}, {"s"});
+  b.output(s);
+  passes::resolve(b.g);
+  passes::QuantizeOptions o;
+  for (const char* n : {"x", "c", "t", "s"}) o.ranges[n] = {-3.0f, 3.0f};
+  const passes::QuantizeReport r = passes::quantize_int8(b.g, o);
+  REQUIRE(verifier::verify(b.g).empty());
+  CHECK(r.quantized_nodes == 3);
+  CHECK(r.float_layers.empty());
+  const ir::Tensor* conv_out = nullptr;
+  for (const ir::Node& n : b.g.nodes) {
+    if (n.op == "Conv") conv_out = &b.g.tensor(n.outputs[0]);
+    if (n.op != "Transpose" && n.op != "Slice") continue;
+    REQUIRE(conv_out);
+    const ir::Tensor& y = b.g.tensor(n.outputs[0]);
+    CHECK(y.dtype == ir::DType::kI8);
+    CHECK(y.quant.scale == conv_out->quant.scale);
+    CHECK(y.quant.zero_point == conv_out->quant.zero_point);
+  }
 }
