@@ -125,20 +125,9 @@ class Quantizer : ops::Int8Constants {
   // A float constant an int8 node reads as an operand (an Add's or Mul's):
   // quantized at compile time on its own range, per tensor, into a new constant.
   ir::TensorId int8_constant(ir::TensorId x) {
-    const std::vector<double> v = ir::data_as_double(g_.tensor(x));
-    quant::Range r{0.0f, 0.0f};
-    for (double e : v) {
-      r.lo = std::min(r.lo, static_cast<float>(e));
-      r.hi = std::max(r.hi, static_cast<float>(e));
-    }
-    const ir::QuantParams qp = affine_int8(r);
-    std::vector<int64_t> q;
-    q.reserve(v.size());
-    for (double e : v)
-      q.push_back(static_cast<int64_t>(
-          std::clamp(std::round(e / static_cast<double>(qp.scale[0])) + qp.zero_point[0], -128.0, 127.0)));
+    const ops::Int8Weights q = ops::int8_on_own_range(ir::data_as_double(g_.tensor(x)));
     const ir::Tensor& t = g_.tensor(x);
-    return add(t.name + "_int8", ir::DType::kI8, t.shape, q, qp);
+    return add(t.name + "_int8", ir::DType::kI8, t.shape, q.values, q.params);
   }
 
   // The int16 version of float tensor x (symmetric, zero point 0, from its calibrated

@@ -9,15 +9,23 @@
 // in1_shift, in2_mult, in2_shift, out_mult, out_shift, act_min, act_max; and
 // for add_s8_broadcast rank, shape, a_strides, b_strides.
 
-// One element of the sum: a and b are the two int8 inputs at that position.
+// One element of the sum, the parameters as values: the compiler computes the
+// tables of add_s8_lut.h and of an Add by a constant with this same function.
+inline int8_t k_add_s8_elem(int8_t a, int8_t b, int32_t in1_zp, int32_t in2_zp, int32_t left_shift, int32_t in1_mult,
+                            int32_t in1_shift, int32_t in2_mult, int32_t in2_shift, int32_t out_mult, int32_t out_shift,
+                            int32_t out_zp, int32_t act_min, int32_t act_max) {
+  const int32_t av = (static_cast<int32_t>(a) - in1_zp) * (static_cast<int32_t>(1) << left_shift);
+  const int32_t bv = (static_cast<int32_t>(b) - in2_zp) * (static_cast<int32_t>(1) << left_shift);
+  const int32_t sa = k_mul_by_quantized_multiplier(av, in1_mult, in1_shift);
+  const int32_t sb = k_mul_by_quantized_multiplier(bv, in2_mult, in2_shift);
+  const int32_t sum = k_sat32(static_cast<int64_t>(sa) + sb);
+  return k_requantize_s8(sum, out_mult, out_shift, out_zp, act_min, act_max);
+}
+
 template <class P>
 inline int8_t k_add_s8_one(int8_t a, int8_t b) {
-  const int32_t av = (static_cast<int32_t>(a) - P::in1_zp) * (static_cast<int32_t>(1) << P::left_shift);
-  const int32_t bv = (static_cast<int32_t>(b) - P::in2_zp) * (static_cast<int32_t>(1) << P::left_shift);
-  const int32_t sa = k_mul_by_quantized_multiplier(av, P::in1_mult, P::in1_shift);
-  const int32_t sb = k_mul_by_quantized_multiplier(bv, P::in2_mult, P::in2_shift);
-  const int32_t sum = k_sat32(static_cast<int64_t>(sa) + sb);
-  return k_requantize_s8(sum, P::out_mult, P::out_shift, P::out_zp, P::act_min, P::act_max);
+  return k_add_s8_elem(a, b, P::in1_zp, P::in2_zp, P::left_shift, P::in1_mult, P::in1_shift, P::in2_mult, P::in2_shift,
+                       P::out_mult, P::out_shift, P::out_zp, P::act_min, P::act_max);
 }
 
 template <class P>

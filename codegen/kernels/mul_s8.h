@@ -7,10 +7,17 @@
 // Parameters: count, in1_zp, in2_zp, out_zp, out_mult, out_shift, act_min, act_max;
 // and for mul_s8_broadcast rank, shape, a_strides, b_strides.
 
+// One element, the parameters as values: the compiler computes the table of a Mul
+// by a constant with this same function.
+inline int8_t k_mul_s8_elem(int8_t a, int8_t b, int32_t in1_zp, int32_t in2_zp, int32_t out_mult, int32_t out_shift,
+                            int32_t out_zp, int32_t act_min, int32_t act_max) {
+  const int32_t prod = (static_cast<int32_t>(a) - in1_zp) * (static_cast<int32_t>(b) - in2_zp);
+  return k_requantize_s8(prod, out_mult, out_shift, out_zp, act_min, act_max);
+}
+
 template <class P>
 inline int8_t k_mul_s8_one(int8_t a, int8_t b) {
-  const int32_t prod = (static_cast<int32_t>(a) - P::in1_zp) * (static_cast<int32_t>(b) - P::in2_zp);
-  return k_requantize_s8(prod, P::out_mult, P::out_shift, P::out_zp, P::act_min, P::act_max);
+  return k_mul_s8_elem(a, b, P::in1_zp, P::in2_zp, P::out_mult, P::out_shift, P::out_zp, P::act_min, P::act_max);
 }
 
 template <class P>

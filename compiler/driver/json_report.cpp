@@ -167,8 +167,12 @@ std::string targets_json() {
 std::string ops_json(bool all_onnx) {
   json::Array list;
   if (!all_onnx) {
-    for (const ops::OpDef* d : ops::all_ops()) list.push_back(d->op);
-    return json_text(json::Object{{"command", "ops"}, {"ops", std::move(list)}});
+    json::Array int8;
+    for (const ops::OpDef* d : ops::all_ops()) {
+      list.push_back(d->op);
+      if (d->int8) int8.push_back(d->op);
+    }
+    return json_text(json::Object{{"command", "ops"}, {"ops", std::move(list)}, {"int8_ops", std::move(int8)}});
   }
   for (const std::string& op : frontend::onnx_operator_names())
     list.push_back(json::Object{{"op", op}, {"supported", ops::find_op(op) != nullptr}});

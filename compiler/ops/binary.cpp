@@ -4,7 +4,9 @@
 // with the kernel's functor: exported graphs compute shapes this way.
 #include <cmath>
 
+#include "compiler/ir/tensor_data.h"
 #include "compiler/ops/elementwise_common.h"
+#include "compiler/ops/lut_s8.h"
 #include "compiler/ops/quant_common.h"
 #include "compiler/ops/s8_kernels.h"
 #include "compiler/quant/fixed_point.h"
@@ -57,6 +59,44 @@ std::string two_operand_int8_form(const ir::Graph& g, const ir::Node& n) {
   }
 MOTE_ARITH(Sub, op_sub)
 MOTE_ARITH(Div, op_div)
+
+// --- Sub and Div by a constant: their int8 forms are the int8 Add of -c and the
+// int8 Mul by 1 / c, the constant quantized on its own range; the rule rewrites the
+// node into that Add or Mul ---
+std::string by_constant_form(const ir::Graph& g, const ir::Node& n, bool divides) {
+  if (n.inputs.size() != 2 || n.outputs.size() != 1) return "it has not two inputs and one output";
+  const ir::Tensor& c = g.tensor(n.inputs[1]);
+  if (!c.is_constant())
+    return fmt::format("a {} of two activations has no int8 kernel yet (by a constant it has)", n.op);
+  if (c.dtype != ir::DType::kF32) return "its constant is not float32";
+  for (double v : ir::data_as_double(c))
+    if (!std::isfinite(v) || (divides && v == 0)) return "its constant holds a value that is not finite or divides by 0";
+  ir::Shape y;
+  if (!broadcast_shapes(g.tensor(n.inputs[0]).shape, c.shape, y)) return "its inputs do not broadcast";
+  return "";
+}
+std::string sub_int8_form(const ir::Graph& g, const ir::Node& n) { return by_constant_form(g, n, false); }
+std::string div_int8_form(const ir::Graph& g, const ir::Node& n) { return by_constant_form(g, n, true); }
+
+bool by_constant_rewrite(ir::Graph& g, ir::Node& n, Int8Constants& k, bool divides) {
+  const ir::Tensor& c = g.tensor(n.inputs[1]);
+  std::vector<double> v = ir::data_as_double(c);
+  for (double& e : v) e = divides ? 1.0 / e : -e;
+  const Int8Weights q = int8_on_own_range(v);
+  const std::string name = c.name + (divides ? "_reciprocal_int8" : "_negated_int8");
+  const ir::Shape shape = c.shape;
+  n.inputs[1] = k.add(name, ir::DType::kI8, shape, q.values, q.params);
+  n.op = divides ? "Mul" : "Add";
+  return true;
+}
+bool sub_int8_constants(ir::Graph& g, ir::Node& n, float, bool, Int8Constants& k) {
+  return by_constant_rewrite(g, n, k, false);
+}
+bool div_int8_constants(ir::Graph& g, ir::Node& n, float, bool, Int8Constants& k) {
+  return by_constant_rewrite(g, n, k, true);
+}
+const Int8Rule sub_int8 = {sub_int8_form, 1, /*quantizes_inputs=*/true, nullptr, nullptr, sub_int8_constants};
+const Int8Rule div_int8 = {div_int8_form, 1, /*quantizes_inputs=*/true, nullptr, nullptr, div_int8_constants};
 #undef MOTE_ARITH
 
 // --- Add; its int8 form (pass quantize-int8: both inputs and the output int8 with
@@ -144,7 +184,36 @@ KernelCall add_s8_ref(const ir::Graph& g, const ir::Node& n) {
 namespace requant_eval {
 #include "codegen/kernels/common.h"
 #include "codegen/kernels/requant.h"
+#include "codegen/kernels/add_s8.h"
+#include "codegen/kernels/mul_s8.h"
 }  // namespace requant_eval
+
+// An int8 Add or Mul by a constant of one element is a function of the other
+// input's 256 values: the variant tabulates the reference's own element function
+// (compiled in above) and runs lut_s8.h, one load per element, bit for bit the
+// reference's result. Which input is the constant, or -1.
+int scalar_constant_input(const ir::Graph& g, const ir::Node& n) {
+  if (n.inputs.size() != 2) return -1;
+  for (int i = 0; i < 2; ++i) {
+    const ir::Tensor& c = in(g, n, static_cast<size_t>(i));
+    const ir::Tensor& x = in(g, n, static_cast<size_t>(1 - i));
+    if (c.is_constant() && c.elements() == 1 && !x.is_constant() && x.shape == out(g, n, 0).shape) return i;
+  }
+  return -1;
+}
+
+// table[x + 128] = element(x, c) with the constant c in its own position.
+template <class Element>
+KernelCall by_constant_table(ir::Graph& g, const ir::Node& n, Element element) {
+  const int ci = scalar_constant_input(g, n);
+  const auto c = static_cast<int8_t>(ir::data_as_int(in(g, n, static_cast<size_t>(ci)))[0]);
+  std::vector<int64_t> table;
+  for (int v = -128; v <= 127; ++v) {
+    const auto x = static_cast<int8_t>(v);
+    table.push_back(ci == 1 ? element(x, c) : element(c, x));
+  }
+  return lut_s8_table_call(g, n, n.inputs[static_cast<size_t>(1 - ci)], table);
+}
 
 std::vector<int64_t> add_table(int64_t zp, int64_t left_shift, int64_t mult, int64_t shift) {
   std::vector<int64_t> t;
@@ -216,12 +285,26 @@ KernelCall make_add_s8_lut_mve(ir::Graph& g, const ir::Node& n, const target::Ta
   return k;
 }
 KernelCall make_add_s8_ref(ir::Graph& g, const ir::Node& n, const target::Target&) { return add_s8_ref(g, n); }
+std::string applies_add_s8_by_constant(const ir::Graph& g, const ir::Node& n) {
+  if (!add_s8_form(g, n)) return "not the int8 form";
+  return scalar_constant_input(g, n) >= 0 ? "" : "neither input is a constant of one element";
+}
+KernelCall make_add_s8_by_constant(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  const KernelCall r = add_s8_ref(g, n);
+  auto p = [&](const char* name) { return static_cast<int32_t>(int_param(r, name)); };
+  return by_constant_table(g, n, [&](int8_t a, int8_t b) {
+    return requant_eval::k_add_s8_elem(a, b, p("in1_zp"), p("in2_zp"), p("left_shift"), p("in1_mult"), p("in1_shift"),
+                                       p("in2_mult"), p("in2_shift"), p("out_mult"), p("out_shift"), p("out_zp"),
+                                       p("act_min"), p("act_max"));
+  });
+}
 KernelCall make_add_ref(ir::Graph& g, const ir::Node& n, const target::Target&) {
   return binary_call(g, n, fused_relu(n) ? "op_add_relu" : "op_add");
 }
 
 const std::vector<Variant>& add_variants() {
   static const std::vector<Variant> v = {
+      {"add_s8_by_const_lut_1x1_scalar", 0, applies_add_s8_by_constant, make_add_s8_by_constant},
       {"add_s8_lut_4x1_mve", kFeatureMve, applies_add_s8_lut_mve, make_add_s8_lut_mve},
       {"add_s8_lut_1x1_scalar", 0, applies_add_s8_lut, make_add_s8_lut},
       {"add_s8_ref", 0, applies_add_s8_ref, make_add_s8_ref, /*reference=*/true},
@@ -275,11 +358,24 @@ KernelCall make_mul_s8_ref(ir::Graph& g, const ir::Node& n, const target::Target
   return k;
 }
 std::string applies_mul_s8(const ir::Graph& g, const ir::Node& n) { return mul_s8_form(g, n) ? "" : "not the int8 form"; }
+std::string applies_mul_s8_by_constant(const ir::Graph& g, const ir::Node& n) {
+  if (!mul_s8_form(g, n)) return "not the int8 form";
+  return scalar_constant_input(g, n) >= 0 ? "" : "neither input is a constant of one element";
+}
+KernelCall make_mul_s8_by_constant(ir::Graph& g, const ir::Node& n, const target::Target& t) {
+  const KernelCall r = make_mul_s8_ref(g, n, t);
+  auto p = [&](const char* name) { return static_cast<int32_t>(int_param(r, name)); };
+  return by_constant_table(g, n, [&](int8_t a, int8_t b) {
+    return requant_eval::k_mul_s8_elem(a, b, p("in1_zp"), p("in2_zp"), p("out_mult"), p("out_shift"), p("out_zp"),
+                                       p("act_min"), p("act_max"));
+  });
+}
 std::string applies_mul_ref(const ir::Graph& g, const ir::Node& n) { return mul_s8_form(g, n) ? "the int8 form" : ""; }
 KernelCall make_mul_ref(ir::Graph& g, const ir::Node& n, const target::Target&) { return binary_call(g, n, "op_mul"); }
 
 const std::vector<Variant>& mul_variants() {
   static const std::vector<Variant> v = {
+      {"mul_s8_by_const_lut_1x1_scalar", 0, applies_mul_s8_by_constant, make_mul_s8_by_constant},
       {"mul_s8_ref", 0, applies_mul_s8, make_mul_s8_ref, /*reference=*/true},
       {"mul_ref", 0, applies_mul_ref, make_mul_ref, /*reference=*/true},
   };
@@ -384,9 +480,9 @@ bool add_takes_clamp(const ir::Graph& g, const ir::Node& n, double lo, double hi
 
 extern const OpDef op_Add = {"Add", Add_infer, Add_fold, no_macs, nullptr, false, add_variants, &add_int8, nullptr,
                              add_takes_clamp};
-extern const OpDef op_Sub = {"Sub", Sub_infer, Sub_fold, no_macs, Sub_lower};
+extern const OpDef op_Sub = {"Sub", Sub_infer, Sub_fold, no_macs, Sub_lower, false, nullptr, &sub_int8};
 extern const OpDef op_Mul = {"Mul", Mul_infer, Mul_fold, no_macs, nullptr, false, mul_variants, &mul_int8};
-extern const OpDef op_Div = {"Div", Div_infer, Div_fold, no_macs, Div_lower};
+extern const OpDef op_Div = {"Div", Div_infer, Div_fold, no_macs, Div_lower, false, nullptr, &div_int8};
 extern const OpDef op_Pow = {"Pow", Pow_infer, Pow_fold, no_macs, Pow_lower};
 extern const OpDef op_Mod = {"Mod", Mod_infer, Mod_fold, no_macs, Mod_lower};
 extern const OpDef op_BitShift = {"BitShift", BitShift_infer, BitShift_fold, no_macs, BitShift_lower};

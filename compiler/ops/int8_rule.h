@@ -77,6 +77,10 @@ inline int int8_activation_count(const Int8Rule& r, const ir::Node& n) {
   return r.activations == kAllInputs ? static_cast<int>(n.inputs.size()) : r.activations;
 }
 
+// A float constant operand in int8, per tensor, on its own range (0 included):
+// q = clamp(round(v / scale) + zero_point). Every value must be finite.
+Int8Weights int8_on_own_range(const std::vector<double>& values);
+
 // Shared pieces of rules.
 // The int8 output keeps the input's parameters (max pooling, views).
 ir::QuantParams keep_input_params(const ir::Node& n, const ir::QuantParams& in);

@@ -39,7 +39,10 @@ std::string applies_float_unary(const ir::Graph& g, const ir::Node& n) {
 }
 
 KernelCall lut_s8_call(ir::Graph& g, const ir::Node& n, FloatFn f) {
-  const std::vector<int64_t> values = lut_s8_table(n, f, in(g, n, 0).quant, out(g, n, 0).quant);
+  return lut_s8_table_call(g, n, n.inputs[0], lut_s8_table(n, f, in(g, n, 0).quant, out(g, n, 0).quant));
+}
+
+KernelCall lut_s8_table_call(ir::Graph& g, const ir::Node& n, ir::TensorId x, const std::vector<int64_t>& values) {
   const std::vector<uint8_t> data = ir::encode_int(ir::DType::kI8, values);
   // Nodes with the same function and parameters (pass patch's tiles, repeated
   // blocks) share one table in flash.
@@ -65,7 +68,7 @@ KernelCall lut_s8_call(ir::Graph& g, const ir::Node& n, FloatFn f) {
     t.data = data;
     table = g.add_tensor(std::move(t));
   }
-  KernelCall k{"lut_s8.h", "lut_s8", {}, {{"count", out(g, n, 0).elements()}}, {n.inputs[0], table}, {n.outputs[0]}};
+  KernelCall k{"lut_s8.h", "lut_s8", {}, {{"count", out(g, n, 0).elements()}}, {x, table}, {n.outputs[0]}};
   k.in_place_inputs = {0};  // y[i] is written after x[i] is read
   return k;
 }

@@ -27,6 +27,9 @@ std::vector<int64_t> lut_s8_table(const ir::Node& n, FloatFn f, const ir::QuantP
 std::string applies_lut_s8(const ir::Graph& g, const ir::Node& n);
 std::string applies_float_unary(const ir::Graph& g, const ir::Node& n);  // "" unless the int8 form
 KernelCall lut_s8_call(ir::Graph& g, const ir::Node& n, FloatFn f);
+// lut_s8.h on int8 tensor x (one of n's inputs) with the given 256 entries, the
+// table added to the graph as a constant (shared by nodes with equal tables).
+KernelCall lut_s8_table_call(ir::Graph& g, const ir::Node& n, ir::TensorId x, const std::vector<int64_t>& table);
 template <FloatFn F>
 KernelCall make_lut_s8(ir::Graph& g, const ir::Node& n, const target::Target&) {
   return lut_s8_call(g, n, F);

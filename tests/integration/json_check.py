@@ -116,6 +116,9 @@ check(names.get("stm32f446re", {}).get("ram_bytes") == 131072 and names.get("cor
 o = run_json("ops", "ops", "--json")
 listed = subprocess.run([mote, "ops"], capture_output=True, text=True).stdout.split()
 check(o.get("ops") == listed, "ops: the same list as the text mode")
+int8_ops = o.get("int8_ops", [])
+check("Conv" in int8_ops and "Sigmoid" in int8_ops and "Neg" not in int8_ops and set(int8_ops) <= set(listed),
+      "ops: int8_ops lists the operators with an int8 rule, among those implemented")
 a = run_json("ops", "ops", "--all-onnx", "--json")
 check(any(x["op"] == "Conv" and x["supported"] for x in a.get("onnx_ops", [])), "ops --all-onnx: Conv supported")
 

@@ -9,6 +9,7 @@ Writes tests/models/act_block/ in the ONNX backend-test layout (model.onnx,
 test_data_set_{0,1,2}/input_0.pb and output_0.pb), opset 14:
 
     input 1x3x16x16
+    Sub 0.5, Div 0.25                                       (normalisation inside the model)
     Conv 3x3 8             -> HardSigmoid(1/6, 1/2), Mul    (HardSwish as exporters write it)
     Conv 3x3 16, stride 2  -> HardSwish                     (the opset-14 op)
     Conv 1x1 16            -> LeakyRelu(0.1)
@@ -18,6 +19,7 @@ test_data_set_{0,1,2}/input_0.pb and output_0.pb), opset 14:
     Concat with the LeakyRelu's output (a skip branch with other parameters)
     Conv 1x1 32->16        -> Tanh -> Mul 0.5 -> Add 0.5     (constant operands)
     Conv 1x1 16            -> Elu
+    Conv 1x1 16            -> GELU as exported: Div sqrt(2), Erf, Add 1, Mul by its input, Mul 0.5
     GlobalAveragePool -> Flatten -> Gemm 16->10 -> Softmax -> output 1x10
 
 Weights He-normal, biases small, inputs standard-normal, all from
@@ -61,7 +63,9 @@ def act_block_model(rng):
         nodes.append(helper.make_node(op, inputs, [name], name=name, **attrs))
         return name
 
-    c1 = conv("conv1", "input", 3, 8, 3)
+    centred = node("Sub", ["input", init("mean", np.array(0.5, dtype=np.float32))], "normalize_sub")
+    scaled = node("Div", [centred, init("std", np.array(0.25, dtype=np.float32))], "normalize_div")
+    c1 = conv("conv1", scaled, 3, 8, 3)
     a1 = node("Mul", [c1, node("HardSigmoid", [c1], "hsig1", alpha=1.0 / 6, beta=0.5)], "hswish1")
     a2 = node("HardSwish", [conv("conv2", a1, 8, 16, 3, stride=2)], "hswish2")
     a3 = node("LeakyRelu", [conv("conv3", a2, 16, 16, 1)], "leaky3", alpha=0.1)
@@ -75,7 +79,13 @@ def act_block_model(rng):
     half = init("half", np.array(0.5, dtype=np.float32))
     a5 = node("Add", [node("Mul", [t5, half], "tanh5_scale"), half], "tanh5_shift")
     a6 = node("Elu", [conv("conv6", a5, 16, 16, 1)], "elu6")
-    pooled = node("Flatten", [node("GlobalAveragePool", [a6], "pool")], "flatten")
+    c7 = conv("conv7", a6, 16, 16, 1)
+    erf = node("Erf", [node("Div", [c7, init("sqrt2", np.array(np.sqrt(2.0), dtype=np.float32))], "gelu_div")],
+               "gelu_erf")
+    one = init("one", np.array(1.0, dtype=np.float32))
+    gated = node("Mul", [c7, node("Add", [erf, one], "gelu_add")], "gelu_mul")
+    a7 = node("Mul", [gated, half], "gelu")
+    pooled = node("Flatten", [node("GlobalAveragePool", [a7], "pool")], "flatten")
     w = rng.normal(0.0, np.sqrt(1.0 / 16), size=(10, 16)).astype(np.float32)
     b = rng.normal(0.0, 0.1, size=(10,)).astype(np.float32)
     logits = node("Gemm", [pooled, init("fc_w", w), init("fc_b", b)], "fc", transB=1)

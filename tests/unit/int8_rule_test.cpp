@@ -25,11 +25,11 @@ TEST_CASE("int8 rules: the ops that have one are those docs/int8.md lists", "[qu
     CHECK((d->int8->activations >= 1 || d->int8->activations == ops::kAllInputs));
     if (d->int8->int16) int16.insert(d->op);
   }
-  CHECK(with_rule == std::set<std::string>{"Add", "AveragePool", "Concat", "Conv", "DepthToSpace", "Elu", "Erf", "Exp",
+  CHECK(with_rule == std::set<std::string>{"Add", "AveragePool", "Concat", "Conv", "DepthToSpace", "Div", "Elu", "Erf", "Exp",
                                            "Expand", "Flatten", "Gather", "Gemm", "GlobalAveragePool",
                                            "GlobalMaxPool", "HardSigmoid", "HardSwish", "LeakyRelu", "MatMul",
                                            "MaxPool", "Mul", "Reshape", "Sigmoid", "Slice", "Softmax", "Softplus",
-                                           "Softsign", "SpaceToDepth", "Squeeze", "Tanh", "Tile", "Transpose",
+                                           "Softsign", "SpaceToDepth", "Squeeze", "Sub", "Tanh", "Tile", "Transpose",
                                            "Unsqueeze"});
   CHECK(int16 == std::set<std::string>{"Conv", "Gemm", "MatMul"});
 }
@@ -93,4 +93,44 @@ TEST_CASE("int8 rules: ops that only move bytes pass int8 through with its param
     CHECK(y.quant.scale == conv_out->quant.scale);
     CHECK(y.quant.zero_point == conv_out->quant.zero_point);
   }
+}
+
+TEST_CASE("int8 rules: a Sub or Div by a constant becomes the int8 Add of -c or Mul by 1/c", "[quantize][int8_rule]") {
+  test::GraphBuilder b;
+  const auto x = b.input("x", {1, 3});
+  const auto s = b.node("Sub", {x, b.constant("mean", {3}, {0.5, 1.0, -2.0})}, {}, {"s"});
+  const auto d = b.node("Div", {s, b.constant("std", {}, {0.25})}, {}, {"d"});
+  const auto e = b.node("Div", {d, x}, {}, {"e"});  // by an activation: stays float
+  b.output(e);
+  passes::resolve(b.g);
+  passes::QuantizeOptions o;
+  for (const char* n : {"x", "s", "d", "e"}) o.ranges[n] = {-8.0f, 8.0f};
+  const passes::QuantizeReport r = passes::quantize_int8(b.g, o);
+  REQUIRE(verifier::verify(b.g).empty());
+  CHECK(r.quantized_nodes == 2);
+  REQUIRE(r.float_layers.size() == 1);
+  CHECK(r.float_layers[0].reason == "a Div of two activations has no int8 kernel yet (by a constant it has)");
+  const ir::Node* add = nullptr;
+  const ir::Node* mul = nullptr;
+  for (const ir::Node& n : b.g.nodes) {
+    const std::string& y = b.g.tensor(n.outputs[0]).name;
+    if (y == "s_int8") add = &n;
+    if (y == "d_int8") mul = &n;
+  }
+  REQUIRE(add);
+  REQUIRE(mul);
+  CHECK(add->op == "Add");
+  CHECK(mul->op == "Mul");
+  auto real = [&](const ir::Node& n) {
+    const ir::Tensor& c = b.g.tensor(n.inputs[1]);
+    REQUIRE(c.dtype == ir::DType::kI8);
+    std::vector<double> v;
+    for (int64_t q : ir::data_as_int(c)) v.push_back(c.quant.scale[0] * (q - c.quant.zero_point[0]));
+    return std::make_pair(v, static_cast<double>(c.quant.scale[0]));
+  };
+  const auto [neg, ns] = real(*add);
+  const std::vector<double> want_neg = {-0.5, -1.0, 2.0};
+  for (size_t i = 0; i < 3; ++i) CHECK(std::fabs(neg[i] - want_neg[i]) <= ns / 2);
+  const auto [rec, rs] = real(*mul);
+  CHECK(std::fabs(rec[0] - 4.0) <= rs / 2);
 }

@@ -27,6 +27,7 @@ namespace mk {
 #include "codegen/kernels/common.h"
 #include "codegen/kernels/requant.h"
 #include "codegen/kernels/lut_s8.h"
+#include "codegen/kernels/add_s8.h"
 #include "codegen/kernels/mul_s8.h"
 }  // namespace mk
 
@@ -181,5 +182,85 @@ TEST_CASE("mul_s8_broadcast: each element times its channel's factor, as the rea
     const double want = std::clamp(std::round(real / sy) + MulBcastP::out_zp, -128.0, 127.0);
     INFO("element " << i << " channel " << channel);
     CHECK(std::fabs(y[static_cast<size_t>(i)] - want) <= 1.0);
+  }
+}
+
+namespace {
+// x (int8, 256 values) op c (an int8 constant of one element), in the int8 form.
+struct ByConstant {
+  test::GraphBuilder b;
+  ir::TensorId y;
+  ByConstant(const std::string& op, bool constant_first) {
+    const auto x = b.input("x", {1, 256}, ir::DType::kI8);
+    b.g.tensor(x).quant = qp(0.05f, 3);
+    const auto c = b.constant("c", {}, {77}, ir::DType::kI8);
+    b.g.tensor(c).quant = qp(0.02f, -10);
+    y = b.node(op, constant_first ? std::vector<ir::TensorId>{c, x} : std::vector<ir::TensorId>{x, c}, {}, {"y"});
+    b.output(y);
+    ir::Tensor& yt = b.g.tensor(y);
+    yt.dtype = ir::DType::kI8;
+    yt.shape = {1, 256};
+    yt.shape_known = true;
+    yt.quant = qp(0.04f, -5);
+    REQUIRE(verifier::verify(b.g).empty());
+  }
+  std::vector<int64_t> table(const char* variant) {
+    const ops::KernelCall k = ops::select_kernel(b.g, b.g.nodes[0], target::host_target(), ops::Preference::kSpeed);
+    REQUIRE(k.variant == variant);
+    REQUIRE(k.file == "lut_s8.h");
+    return ir::data_as_int(b.g.tensor(k.inputs[1]));
+  }
+  int64_t ref(const char* name) {
+    const ops::KernelCall k = ops::reference_kernel(b.g, b.g.nodes[0], target::host_target());
+    for (const auto& p : k.params)
+      if (p.name == name) return std::get<int64_t>(p.value);
+    FAIL("no parameter " << name);
+    return 0;
+  }
+};
+
+// The reference kernels' parameters for these scales, checked against the compiler's below.
+struct MulByC {
+  static constexpr mk::idx_t count = 256, rank = 2;
+  static constexpr int32_t in1_zp = 3, in2_zp = -10, out_zp = -5, out_mult = 1717986944, out_shift = -5,
+                           act_min = -128, act_max = 127;
+  static constexpr mk::idx_t shape[2] = {1, 256}, a_strides[2] = {0, 1}, b_strides[2] = {0, 0};
+};
+struct AddCx {
+  static constexpr mk::idx_t count = 256, rank = 2;
+  static constexpr int32_t in1_zp = -10, in2_zp = 3, out_zp = -5, left_shift = 20, in1_mult = 1717986854,
+                           in1_shift = -2, in2_mult = 1073741824, in2_shift = 0, out_mult = 1342177330,
+                           out_shift = -18, act_min = -128, act_max = 127;
+  static constexpr mk::idx_t shape[2] = {1, 256}, a_strides[2] = {0, 0}, b_strides[2] = {0, 1};
+};
+}  // namespace
+
+TEST_CASE("mul/add by a constant: the table variant is bit for bit the reference kernel", "[kernels][lut_s8]") {
+  std::vector<int8_t> x(256), y(256);
+  for (int i = 0; i < 256; ++i) x[static_cast<size_t>(i)] = static_cast<int8_t>(i - 128);
+  const int8_t c = 77;
+  {
+    ByConstant m("Mul", false);
+    CHECK(m.ref("out_mult") == MulByC::out_mult);
+    CHECK(m.ref("out_shift") == MulByC::out_shift);
+    const std::vector<int64_t> t = m.table("mul_s8_by_const_lut_1x1_scalar");
+    mk::mul_s8_broadcast<MulByC>(x.data(), &c, y.data());
+    for (int i = 0; i < 256; ++i) CHECK(t[static_cast<size_t>(i)] == y[static_cast<size_t>(i)]);
+  }
+  {
+    ByConstant a("Add", true);  // the constant first: the table keeps its position
+    for (const char* p : {"in1_mult", "in1_shift", "in2_mult", "in2_shift", "out_mult", "out_shift", "left_shift"}) {
+      INFO(p << " = " << a.ref(p));
+      CHECK(a.ref(p) == (std::string(p) == "in1_mult"    ? AddCx::in1_mult
+                         : std::string(p) == "in1_shift" ? AddCx::in1_shift
+                         : std::string(p) == "in2_mult"  ? AddCx::in2_mult
+                         : std::string(p) == "in2_shift" ? AddCx::in2_shift
+                         : std::string(p) == "out_mult"  ? AddCx::out_mult
+                         : std::string(p) == "out_shift" ? AddCx::out_shift
+                                                         : AddCx::left_shift));
+    }
+    const std::vector<int64_t> t = a.table("add_s8_by_const_lut_1x1_scalar");
+    mk::add_s8_broadcast<AddCx>(&c, x.data(), y.data());
+    for (int i = 0; i < 256; ++i) CHECK(t[static_cast<size_t>(i)] == y[static_cast<size_t>(i)]);
   }
 }
