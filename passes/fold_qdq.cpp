@@ -103,14 +103,7 @@ class Folder : ops::Int8Constants {
   // from the float ones resolve folded out of a DequantizeLinear.
   ir::TensorId add(const std::string& base, ir::DType dt, ir::Shape shape, const std::vector<int64_t>& v,
                    ir::QuantParams qp) override {
-    ir::Tensor t;
-    t.name = unique_name(base);
-    t.dtype = dt;
-    t.shape = std::move(shape);
-    t.shape_known = true;
-    t.data = ir::encode_int(dt, v);
-    t.quant = std::move(qp);
-    return g_.add_tensor(std::move(t));
+    return g_.add_tensor(ops::int8_constant_tensor(unique_name(base), dt, std::move(shape), v, std::move(qp)));
   }
   std::optional<ops::Int8Weights> weights(const ir::Tensor& w, const ops::ChannelMajorWeights& cw) override;
 

@@ -58,14 +58,7 @@ class Quantizer : ops::Int8Constants {
   // symmetric per output channel (zero point 0, scale max|w| / 127).
   ir::TensorId add(const std::string& base, ir::DType dt, ir::Shape shape, const std::vector<int64_t>& values,
                    ir::QuantParams qp) override {
-    ir::Tensor t;
-    t.name = unique_tensor_name(base);
-    t.dtype = dt;
-    t.shape = std::move(shape);
-    t.shape_known = true;
-    t.data = ir::encode_int(dt, values);
-    t.quant = std::move(qp);
-    return g_.add_tensor(std::move(t));
+    return g_.add_tensor(ops::int8_constant_tensor(unique_tensor_name(base), dt, std::move(shape), values, std::move(qp)));
   }
   std::optional<ops::Int8Weights> weights(const ir::Tensor&, const ops::ChannelMajorWeights& cw) override {
     const std::vector<double>& w = cw.values;

@@ -46,13 +46,6 @@ void add_s8_broadcast(const int8_t* a, const int8_t* b, int8_t* y) {
   idx_t ia = 0, ib = 0;
   for (idx_t i = 0; i < P::count; ++i) {
     y[i] = k_add_s8_one<P>(a[ia], b[ib]);
-    for (idx_t d = P::rank - 1; d >= 0; --d) {
-      ia += P::a_strides[d];
-      ib += P::b_strides[d];
-      if (++index[d] < P::shape[d]) break;
-      ia -= P::a_strides[d] * P::shape[d];
-      ib -= P::b_strides[d] * P::shape[d];
-      index[d] = 0;
-    }
+    k_broadcast_next<P>(index, ia, ib);
   }
 }

@@ -54,3 +54,18 @@ template <class I> inline idx_t k_index(I i, idx_t n) {
 // Float indices (OneHot) truncate toward zero; NaN and huge values are out of range.
 inline idx_t k_index(float i, idx_t n) { return i > -2.0e9f && i < 2.0e9f ? k_index(static_cast<int64_t>(i), n) : -1; }
 inline idx_t k_index(double i, idx_t n) { return i > -2.0e9 && i < 2.0e9 ? k_index(static_cast<int64_t>(i), n) : -1; }
+
+// One step of a walk over an output of P::rank dimensions P::shape, reading two
+// operands with P::a_strides and P::b_strides (0 along the axes they are
+// broadcast on): index, ia and ib move to the next output element.
+template <class P>
+inline void k_broadcast_next(idx_t* index, idx_t& ia, idx_t& ib) {
+  for (idx_t d = P::rank - 1; d >= 0; --d) {
+    ia += P::a_strides[d];
+    ib += P::b_strides[d];
+    if (++index[d] < P::shape[d]) return;
+    ia -= P::a_strides[d] * P::shape[d];
+    ib -= P::b_strides[d] * P::shape[d];
+    index[d] = 0;
+  }
+}

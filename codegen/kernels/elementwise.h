@@ -310,14 +310,7 @@ void binary_broadcast(const A* a, const B* b, Y* y) {
   idx_t ia = 0, ib = 0;
   for (idx_t i = 0; i < P::count; ++i) {
     y[i] = Op::template f<Y>(a[ia], b[ib]);
-    for (idx_t d = P::rank - 1; d >= 0; --d) {
-      ia += P::a_strides[d];
-      ib += P::b_strides[d];
-      if (++index[d] < P::shape[d]) break;
-      ia -= P::a_strides[d] * P::shape[d];
-      ib -= P::b_strides[d] * P::shape[d];
-      index[d] = 0;
-    }
+    k_broadcast_next<P>(index, ia, ib);
   }
 }
 

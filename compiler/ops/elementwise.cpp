@@ -83,6 +83,17 @@ MOTE_UNARY(Relu, op_relu, kFloat | kSigned, false)
 MOTE_UNARY_OPS(MOTE_UNARY)
 #undef MOTE_UNARY
 
+// The variants of an activation with an int8 form by table: the table for an int8
+// input, the float functor for a float one.
+#define MOTE_LUT_VARIANTS(Name, lower_name)                                                        \
+  const std::vector<Variant>& Name##_variants() {                                                   \
+    static const std::vector<Variant> v = {                                                         \
+        {lower_name "_s8_lut", 0, applies_lut_s8, make_lut_s8<Name##_f>, /*reference=*/true},        \
+        {lower_name "_ref", 0, applies_float_unary, Name##_make, /*reference=*/true},               \
+    };                                                                                              \
+    return v;                                                                                       \
+  }
+
 // Float activations with an int8 form by table (lut_s8.h): the table holds what
 // the float functor gives, so int8 is float's answer rounded once.
 #define MOTE_LUT_UNARY(Name, functor, lower_name)                                                       \
@@ -96,13 +107,7 @@ MOTE_UNARY_OPS(MOTE_UNARY)
     return unary_call(g, n, #functor);                                                                   \
   }                                                                                                      \
   float Name##_f(const ir::Node&, float x) { return kernel_eval::functor::f<void, float, float>(x); }    \
-  const std::vector<Variant>& Name##_variants() {                                                        \
-    static const std::vector<Variant> v = {                                                              \
-        {lower_name "_s8_lut", 0, applies_lut_s8, make_lut_s8<Name##_f>, /*reference=*/true},             \
-        {lower_name "_ref", 0, applies_float_unary, Name##_make, /*reference=*/true},                    \
-    };                                                                                                   \
-    return v;                                                                                            \
-  }
+  MOTE_LUT_VARIANTS(Name, lower_name)
 #define MOTE_LUT_OPS(X)                      \
   X(Sigmoid, op_sigmoid, "sigmoid")          \
   X(Tanh, op_tanh, "tanh")                   \
@@ -150,18 +155,10 @@ KernelCall Elu_make(ir::Graph& g, const ir::Node& n, const target::Target&) {
 }
 float Elu_f(const ir::Node& n, float x) { return x >= 0.0f ? x : fattr(n, "alpha", 1.0) * (kernel_eval::k_exp(x) - 1.0f); }
 
-#define MOTE_LUT_ATTR_VARIANTS(Name, lower_name)                                                   \
-  const std::vector<Variant>& Name##_variants() {                                                   \
-    static const std::vector<Variant> v = {                                                         \
-        {lower_name "_s8_lut", 0, applies_lut_s8, make_lut_s8<Name##_f>, /*reference=*/true},        \
-        {lower_name "_ref", 0, applies_float_unary, Name##_make, /*reference=*/true},               \
-    };                                                                                              \
-    return v;                                                                                       \
-  }
-MOTE_LUT_ATTR_VARIANTS(LeakyRelu, "leakyrelu")
-MOTE_LUT_ATTR_VARIANTS(HardSigmoid, "hardsigmoid")
-MOTE_LUT_ATTR_VARIANTS(Elu, "elu")
-#undef MOTE_LUT_ATTR_VARIANTS
+MOTE_LUT_VARIANTS(LeakyRelu, "leakyrelu")
+MOTE_LUT_VARIANTS(HardSigmoid, "hardsigmoid")
+MOTE_LUT_VARIANTS(Elu, "elu")
+#undef MOTE_LUT_VARIANTS
 
 // The defaults are ONNX's, the float32 values of the SELU paper's constants.
 void Selu_infer(InferContext& ctx) { unary_rule(ctx, kFloat, false, {"alpha", "gamma"}); }

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/ir/tensor_data.h"
 #include "compiler/quant/calibration.h"
 
 namespace mote::ops {
@@ -17,6 +18,18 @@ std::string single_output_form(const ir::Graph&, const ir::Node& n) {
     if (n.outputs[i] != ir::kNoTensor)
       return fmt::format("its output {} has no int8 form (only output 0 has)", i);
   return "";
+}
+
+ir::Tensor int8_constant_tensor(std::string name, ir::DType dt, ir::Shape shape, const std::vector<int64_t>& values,
+                                ir::QuantParams qp) {
+  ir::Tensor t;
+  t.name = std::move(name);
+  t.dtype = dt;
+  t.shape = std::move(shape);
+  t.shape_known = true;
+  t.data = ir::encode_int(dt, values);
+  t.quant = std::move(qp);
+  return t;
 }
 
 Int8Weights int8_on_own_range(const std::vector<double>& values) {

@@ -77,6 +77,11 @@ inline int int8_activation_count(const Int8Rule& r, const ir::Node& n) {
   return r.activations == kAllInputs ? static_cast<int>(n.inputs.size()) : r.activations;
 }
 
+// A constant tensor of integer type dt holding `values`, with parameters qp: what
+// Int8Constants::add builds once the pass has made the name unique.
+ir::Tensor int8_constant_tensor(std::string name, ir::DType dt, ir::Shape shape, const std::vector<int64_t>& values,
+                                ir::QuantParams qp);
+
 // A float constant operand in int8, per tensor, on its own range (0 included):
 // q = clamp(round(v / scale) + zero_point). Every value must be finite.
 Int8Weights int8_on_own_range(const std::vector<double>& values);
