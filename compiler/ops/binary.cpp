@@ -70,7 +70,8 @@ std::string by_constant_form(const ir::Graph& g, const ir::Node& n, bool divides
     return fmt::format("a {} of two activations has no int8 kernel yet (by a constant it has)", n.op);
   if (c.dtype != ir::DType::kF32) return "its constant is not float32";
   for (double v : ir::data_as_double(c))
-    if (!std::isfinite(v) || (divides && v == 0)) return "its constant holds a value that is not finite or divides by 0";
+    if (!std::isfinite(v) || (divides && !std::isfinite(static_cast<float>(1.0 / v))))
+      return "its constant holds a value that is not finite, or whose reciprocal is not";
   ir::Shape y;
   if (!broadcast_shapes(g.tensor(n.inputs[0]).shape, c.shape, y)) return "its inputs do not broadcast";
   return "";

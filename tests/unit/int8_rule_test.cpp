@@ -134,3 +134,19 @@ TEST_CASE("int8 rules: a Sub or Div by a constant becomes the int8 Add of -c or 
   const auto [rec, rs] = real(*mul);
   CHECK(std::fabs(rec[0] - 4.0) <= rs / 2);
 }
+
+TEST_CASE("int8 rules: a Div by 0 or by a constant whose reciprocal overflows stays float", "[quantize][int8_rule]") {
+  for (const double c : {0.0, 1e-40}) {
+    test::GraphBuilder b;
+    const auto x = b.input("x", {1, 3});
+    b.output(b.node("Div", {x, b.constant("c", {}, {c})}, {}, {"d"}));
+    passes::resolve(b.g);
+    passes::QuantizeOptions o;
+    for (const char* n : {"x", "d"}) o.ranges[n] = {-8.0f, 8.0f};
+    const passes::QuantizeReport r = passes::quantize_int8(b.g, o);
+    INFO(c);
+    CHECK(r.quantized_nodes == 0);
+    REQUIRE(r.float_layers.size() == 1);
+    CHECK(r.float_layers[0].reason == "its constant holds a value that is not finite, or whose reciprocal is not");
+  }
+}
