@@ -83,7 +83,8 @@ for t in "${targets[@]}"; do
       "$corpus" > "$log" 2>&1
   rc=$?
   set -e
-  runs=$(grep -h "stat::number_of_executed_units" "$log" | awk '{s += $2} END {print s + 0}')
+  # (grep finds nothing in fork mode: under pipefail that must not end the script.)
+  runs=$( (grep -h "stat::number_of_executed_units" "$log" || true) | awk '{s += $2} END {print s + 0}')
   # With FUZZ_FLAGS=-fork=N (N processes) the count is on libFuzzer's last "#N:" line.
   if [ "$runs" = 0 ]; then runs=$(grep -E -o "^#[0-9]+:" "$log" | tail -1 | tr -d '#:'); runs=${runs:-0}; fi
   # Fork mode tallies what its children hit: any oom, timeout or crash fails the run.
