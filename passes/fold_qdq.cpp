@@ -7,9 +7,8 @@
 #include <fmt/format.h>
 
 #include "compiler/ir/tensor_data.h"
-#include "compiler/quant/fixed_point.h"
-#include "passes/dead_code.h"
 #include "compiler/ops/registry.h"
+#include "passes/dead_code.h"
 
 namespace mote::passes {
 

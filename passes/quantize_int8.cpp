@@ -7,9 +7,8 @@
 #include <fmt/format.h>
 
 #include "compiler/ir/tensor_data.h"
-#include "compiler/quant/fixed_point.h"
-#include "compiler/support/error.h"
 #include "compiler/ops/registry.h"
+#include "compiler/support/error.h"
 
 namespace mote::passes {
 

@@ -101,9 +101,10 @@ const Int8Rule div_int8 = {div_int8_form, 1, /*quantizes_inputs=*/true, nullptr,
 #undef MOTE_ARITH
 
 // --- Add; its int8 form (pass quantize-int8: both inputs and the output int8 with
-// per-tensor QuantParams, same shape, optional fused mote_act_min/max) runs
-// add_s8.h, TFLite's rescaling; plain int8 tensors add as integers ---
-bool add_s8_form(const ir::Graph& g, const ir::Node& n) {
+// per-tensor QuantParams, shapes that broadcast, optional fused mote_act_min/max)
+// runs add_s8.h, TFLite's rescaling; plain int8 tensors add as integers ---
+// Add's and Mul's int8 form: both operands int8 with one scale and zero point.
+bool s8_operands(const ir::Graph& g, const ir::Node& n) {
   return n.inputs.size() == 2 && is_s8_quantized(in(g, n, 0)) && is_s8_quantized(in(g, n, 1));
 }
 
@@ -115,16 +116,13 @@ bool fused_relu(const ir::Node& n) {
 void Add_infer(InferContext& ctx) {
   const ir::Node& n = ctx.node();
   ctx.allow_attrs({"mote_act_min", "mote_act_max"});
-  if (!add_s8_form(ctx.graph(), n)) {
+  if (!s8_operands(ctx.graph(), n)) {
     // The float kernel fuses a Relu (pass fuse-activation), no other clamp.
     ctx.require(n.attrs.empty() || fused_relu(n), "the float Add fuses a Relu ([0, inf]) and no other clamp");
     arith_rule(ctx, kNumeric, "numbers");
     return;
   }
-  ctx.require(n.outputs.size() == 1 && n.outputs[0] != ir::kNoTensor &&
-                  is_s8_quantized(ctx.graph().tensor(n.outputs[0])),
-              "int8 form: the output needs one scale and zero point");
-  ctx.set_output(0, ir::DType::kI8, broadcast_inputs(ctx, {0, 1}));
+  set_s8_output(ctx, broadcast_inputs(ctx, {0, 1}));
 }
 
 // Both inputs have the output's shape: the kernels that index them alike apply.
@@ -149,7 +147,7 @@ void s8_elementwise_shapes(KernelCall& k, const ir::Graph& g, const ir::Node& n)
 }
 
 bool Add_fold(const ir::Graph& g, const ir::Node& n, std::vector<std::vector<uint8_t>>& o) {
-  if (add_s8_form(g, n) || !n.attrs.empty()) return false;
+  if (s8_operands(g, n) || !n.attrs.empty()) return false;
   return fold_same_type<kernel_eval::op_add, kNumeric>(g, n, o);
 }
 
@@ -252,7 +250,7 @@ KernelCall add_s8_lut_call(const ir::Graph& g, const ir::Node& n) {
 
 // The tables' sum must not overflow int32 (where the reference saturates it).
 std::string applies_add_s8_lut(const ir::Graph& g, const ir::Node& n) {
-  if (!add_s8_form(g, n)) return "not the int8 form";
+  if (!s8_operands(g, n)) return "not the int8 form";
   if (!same_shapes(g, n)) return "its inputs broadcast";
   const KernelCall k = add_s8_lut_call(g, n);
   if (max_abs(std::get<std::vector<int64_t>>(param(k.params, "lut1"))) +
@@ -272,10 +270,10 @@ std::string applies_add_s8_lut_mve(const ir::Graph& g, const ir::Node& n) {
 }
 
 std::string applies_add_s8_ref(const ir::Graph& g, const ir::Node& n) {
-  return add_s8_form(g, n) ? "" : "not the int8 form";
+  return s8_operands(g, n) ? "" : "not the int8 form";
 }
 std::string applies_add_ref(const ir::Graph& g, const ir::Node& n) {
-  return add_s8_form(g, n) ? "the int8 form" : "";
+  return s8_operands(g, n) ? "the int8 form" : "";
 }
 
 KernelCall make_add_s8_lut(ir::Graph& g, const ir::Node& n, const target::Target&) { return add_s8_lut_call(g, n); }
@@ -287,7 +285,7 @@ KernelCall make_add_s8_lut_mve(ir::Graph& g, const ir::Node& n, const target::Ta
 }
 KernelCall make_add_s8_ref(ir::Graph& g, const ir::Node& n, const target::Target&) { return add_s8_ref(g, n); }
 std::string applies_add_s8_by_constant(const ir::Graph& g, const ir::Node& n) {
-  if (!add_s8_form(g, n)) return "not the int8 form";
+  if (!s8_operands(g, n)) return "not the int8 form";
   return scalar_constant_input(g, n) >= 0 ? "" : "neither input is a constant of one element";
 }
 KernelCall make_add_s8_by_constant(ir::Graph& g, const ir::Node& n, const target::Target&) {
@@ -314,28 +312,22 @@ const std::vector<Variant>& add_variants() {
   return v;
 }
 
-// --- Mul; its int8 form (both inputs and the output int8 per tensor, same shape)
-// runs mul_s8.h, TFLite's: (a - za)(b - zb) requantized by s_a s_b / s_y ---
-bool mul_s8_form(const ir::Graph& g, const ir::Node& n) {
-  return n.inputs.size() == 2 && is_s8_quantized(in(g, n, 0)) && is_s8_quantized(in(g, n, 1));
-}
+// --- Mul; its int8 form (both inputs and the output int8 per tensor, shapes that
+// broadcast) runs mul_s8.h, TFLite's: (a - za)(b - zb) requantized by s_a s_b / s_y ---
 
 void Mul_infer(InferContext& ctx) {
   const ir::Node& n = ctx.node();
-  if (!mul_s8_form(ctx.graph(), n)) {
+  if (!s8_operands(ctx.graph(), n)) {
     ctx.allow_attrs({});
     arith_rule(ctx, kNumeric, "numbers");
     return;
   }
   ctx.allow_attrs({"mote_act_min", "mote_act_max"});
-  ctx.require(n.outputs.size() == 1 && n.outputs[0] != ir::kNoTensor &&
-                  is_s8_quantized(ctx.graph().tensor(n.outputs[0])),
-              "int8 form: the output needs one scale and zero point");
-  ctx.set_output(0, ir::DType::kI8, broadcast_inputs(ctx, {0, 1}));
+  set_s8_output(ctx, broadcast_inputs(ctx, {0, 1}));
 }
 
 bool Mul_fold(const ir::Graph& g, const ir::Node& n, std::vector<std::vector<uint8_t>>& o) {
-  if (mul_s8_form(g, n)) return false;
+  if (s8_operands(g, n)) return false;
   return fold_same_type<kernel_eval::op_mul, kNumeric>(g, n, o);
 }
 
@@ -358,9 +350,9 @@ KernelCall make_mul_s8_ref(ir::Graph& g, const ir::Node& n, const target::Target
   s8_elementwise_shapes(k, g, n);
   return k;
 }
-std::string applies_mul_s8(const ir::Graph& g, const ir::Node& n) { return mul_s8_form(g, n) ? "" : "not the int8 form"; }
+std::string applies_mul_s8(const ir::Graph& g, const ir::Node& n) { return s8_operands(g, n) ? "" : "not the int8 form"; }
 std::string applies_mul_s8_by_constant(const ir::Graph& g, const ir::Node& n) {
-  if (!mul_s8_form(g, n)) return "not the int8 form";
+  if (!s8_operands(g, n)) return "not the int8 form";
   return scalar_constant_input(g, n) >= 0 ? "" : "neither input is a constant of one element";
 }
 KernelCall make_mul_s8_by_constant(ir::Graph& g, const ir::Node& n, const target::Target& t) {
@@ -371,7 +363,7 @@ KernelCall make_mul_s8_by_constant(ir::Graph& g, const ir::Node& n, const target
                                        p("act_min"), p("act_max"));
   });
 }
-std::string applies_mul_ref(const ir::Graph& g, const ir::Node& n) { return mul_s8_form(g, n) ? "the int8 form" : ""; }
+std::string applies_mul_ref(const ir::Graph& g, const ir::Node& n) { return s8_operands(g, n) ? "the int8 form" : ""; }
 KernelCall make_mul_ref(ir::Graph& g, const ir::Node& n, const target::Target&) { return binary_call(g, n, "op_mul"); }
 
 const std::vector<Variant>& mul_variants() {
@@ -468,11 +460,11 @@ KernelCall PRelu_lower(const ir::Graph& g, const ir::Node& n, const target::Targ
   return binary_call(g, n, "op_prelu");
 }
 
-// --- Add's int8 rule: two same-shape activations, rescaled as TFLite does, with
-// any fused clamp; its float kernel fuses a Relu only ---
+// --- Add's int8 rule: two operands that broadcast, activations or constants,
+// rescaled as TFLite does, with any fused clamp; its float kernel fuses a Relu only ---
 const Int8Rule add_int8 = {two_operand_int8_form, 2, /*quantizes_inputs=*/true};
 
-bool add_takes_clamp(const ir::Graph& g, const ir::Node& n, double lo, double hi) {
+bool add_takes_relu(const ir::Graph& g, const ir::Node& n, double lo, double hi) {
   return n.inputs.size() == 2 && in(g, n, 0).dtype == ir::DType::kF32 && in(g, n, 1).dtype == ir::DType::kF32 &&
          lo == 0 && std::isinf(hi) && hi > 0;
 }
@@ -480,7 +472,7 @@ bool add_takes_clamp(const ir::Graph& g, const ir::Node& n, double lo, double hi
 }  // namespace
 
 extern const OpDef op_Add = {"Add", Add_infer, Add_fold, no_macs, nullptr, false, add_variants, &add_int8, nullptr,
-                             add_takes_clamp};
+                             add_takes_relu};
 extern const OpDef op_Sub = {"Sub", Sub_infer, Sub_fold, no_macs, Sub_lower, false, nullptr, &sub_int8};
 extern const OpDef op_Mul = {"Mul", Mul_infer, Mul_fold, no_macs, nullptr, false, mul_variants, &mul_int8};
 extern const OpDef op_Div = {"Div", Div_infer, Div_fold, no_macs, Div_lower, false, nullptr, &div_int8};

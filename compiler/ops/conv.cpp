@@ -410,15 +410,12 @@ std::string int8_form(const ir::Graph& g, const ir::Node& n) {
   if (x.size() != 3 && x.size() != 4)
     return fmt::format("a {}-D Conv has no int8 form (int8 takes 1-D and 2-D)", static_cast<int64_t>(x.size()) - 2);
   if (const int64_t taps = ir::shape_elements(ir::Shape(w.begin() + 1, w.end())); taps > kMaxInt8Taps)
-    return fmt::format("each output sums {} products, more than the int8 kernels' int32 accumulator takes ({})", taps,
-                       kMaxInt8Taps);
+    return too_deep_for_int8(taps);
   return "";
 }
 
 const Int8Rule int8_rule = {int8_form, 1, /*quantizes_inputs=*/true, nullptr, nullptr, layer_int8_constants,
                             /*int16=*/true};
-
-bool takes_any_clamp(const ir::Graph&, const ir::Node&, double, double) { return true; }
 
 }  // namespace
 

@@ -234,11 +234,6 @@ KernelCall matmul_lower(const ir::Graph& g, const ir::Node& n, const target::Tar
 }
 
 // --- int8: TFLite's int8 (and 16x8) fully connected layer ---
-std::string too_deep(int64_t k) {
-  return fmt::format("each output sums {} products, more than the int8 kernels' int32 accumulator takes ({})", k,
-                     kMaxInt8Taps);
-}
-
 std::string gemm_int8_form(const ir::Graph& g, const ir::Node& n) {
   if (std::string why = layer_constants_form(g, n); !why.empty()) return why;
   const ir::Shape& a = g.tensor(n.inputs[0]).shape;
@@ -248,7 +243,7 @@ std::string gemm_int8_form(const ir::Graph& g, const ir::Node& n) {
     return "a Gemm with transA or alpha other than 1 has no int8 form";
   const bool tb = ir::attr_int(n.attrs, "transB", 0) != 0;
   const int64_t nn = tb ? b[0] : b[1], k = tb ? b[1] : b[0];
-  if (k > kMaxInt8Taps) return too_deep(k);
+  if (k > kMaxInt8Taps) return too_deep_for_int8(k);
   if (n.inputs.size() > 2 && n.inputs[2] != ir::kNoTensor) {
     const ir::Tensor& c = g.tensor(n.inputs[2]);
     // C must be one value per output unit ([N] or [1, N]), not a full matrix.
@@ -266,7 +261,7 @@ std::string matmul_int8_form(const ir::Graph& g, const ir::Node& n) {
   const ir::Shape& a = g.tensor(n.inputs[0]).shape;
   const ir::Shape& b = g.tensor(n.inputs[1]).shape;
   if (a.size() != 2 || b.size() != 2) return "a batched MatMul has no int8 form yet (int8 takes 2-D by a constant)";
-  if (b[0] > kMaxInt8Taps) return too_deep(b[0]);
+  if (b[0] > kMaxInt8Taps) return too_deep_for_int8(b[0]);
   return "";
 }
 
@@ -274,8 +269,6 @@ const Int8Rule gemm_int8 = {gemm_int8_form, 1, /*quantizes_inputs=*/true, nullpt
                             /*int16=*/true};
 const Int8Rule matmul_int8 = {matmul_int8_form, 1, /*quantizes_inputs=*/true, nullptr, nullptr,
                               layer_int8_constants, /*int16=*/true};
-
-bool takes_any_clamp(const ir::Graph&, const ir::Node&, double, double) { return true; }
 
 }  // namespace
 

@@ -9,6 +9,20 @@ const ir::Tensor& in(const ir::Graph& g, const ir::Node& n, size_t i) { return g
 const ir::Tensor& out(const ir::Graph& g, const ir::Node& n, size_t i) { return g.tensor(n.outputs.at(i)); }
 bool has_in(const ir::Node& n, size_t i) { return i < n.inputs.size() && n.inputs[i] != ir::kNoTensor; }
 
+ir::TensorId add_or_reuse_constant(ir::Graph& g, ir::Tensor t) {
+  const std::string base = t.name;
+  for (int i = 2;; ++i) {
+    const ir::TensorId existing = g.find_tensor(t.name);
+    if (existing == ir::kNoTensor) break;
+    const ir::Tensor& e = g.tensor(existing);
+    if (e.data == t.data && e.dtype == t.dtype && e.shape == t.shape && e.quant.scale == t.quant.scale &&
+        e.quant.zero_point == t.quant.zero_point)
+      return existing;
+    t.name = base + std::to_string(i);
+  }
+  return g.add_tensor(std::move(t));
+}
+
 bool broadcast_shapes(const ir::Shape& a, const ir::Shape& b, ir::Shape& out) {
   const size_t r = std::max(a.size(), b.size());
   out.assign(r, 1);

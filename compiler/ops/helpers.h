@@ -15,6 +15,12 @@ const ir::Tensor& out(const ir::Graph& g, const ir::Node& n, size_t i);
 bool has_in(const ir::Node& n, size_t i);
 
 // Numpy broadcasting of two shapes; false when incompatible.
+// Adds constant t to the graph under t.name, or t.name2, t.name3, ... when taken;
+// returns the existing tensor instead when one of those names already holds an
+// equal constant (dtype, shape, data and parameters): re-laid weights and tables
+// that several nodes need are one constant in flash.
+ir::TensorId add_or_reuse_constant(ir::Graph& g, ir::Tensor t);
+
 bool broadcast_shapes(const ir::Shape& a, const ir::Shape& b, ir::Shape& out);
 // Element strides of `in` read as `out` (0 along broadcast dimensions, rank aligned right).
 std::vector<int64_t> broadcast_strides(const ir::Shape& in, const ir::Shape& out);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "compiler/ir/tensor_data.h"
 #include "compiler/quant/fixed_point.h"
 
@@ -20,6 +22,13 @@ int64_t bias_int64(double b, float in_scale, float w_scale) {
 }
 
 }  // namespace
+
+std::string too_deep_for_int8(int64_t taps) {
+  return fmt::format("each output sums {} products, more than the int8 kernels' int32 accumulator takes ({})", taps,
+                     kMaxInt8Taps);
+}
+
+bool takes_any_clamp(const ir::Graph&, const ir::Node&, double, double) { return true; }
 
 std::string layer_constants_form(const ir::Graph& g, const ir::Node& n) {
   if (n.inputs.size() < 2 || n.outputs.size() != 1 || n.inputs[1] == ir::kNoTensor) return "it has no weights";

@@ -14,6 +14,12 @@ namespace mote::ops {
 // The int8 kernels accumulate in int32: deeper reductions are refused by them.
 constexpr int64_t kMaxInt8Taps = 65793;
 
+// Why a layer whose outputs each sum `taps` products has no int8 form.
+std::string too_deep_for_int8(int64_t taps);
+
+// The Conv and Gemm kernels apply any fused clamp (OpDef::takes_clamp).
+bool takes_any_clamp(const ir::Graph& g, const ir::Node& n, double lo, double hi);
+
 // "" when layer n's weights (input 1) and optional bias (input 2) are float32
 // constants, else why the layer has no int8 form.
 std::string layer_constants_form(const ir::Graph& g, const ir::Node& n);

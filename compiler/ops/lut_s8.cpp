@@ -11,11 +11,7 @@ namespace mote::ops {
 
 bool lut_s8_infer(InferContext& ctx) {
   if (ctx.num_inputs() != 1 || !is_s8_quantized(ctx.input(0))) return false;
-  const ir::Node& n = ctx.node();
-  ctx.require(n.outputs.size() == 1 && n.outputs[0] != ir::kNoTensor &&
-                  is_s8_quantized(ctx.graph().tensor(n.outputs[0])),
-              "int8 form: the output needs one scale and zero point");
-  ctx.set_output(0, ir::DType::kI8, ctx.shape(0));
+  set_s8_output(ctx, ctx.shape(0));
   return true;
 }
 
@@ -43,31 +39,10 @@ KernelCall lut_s8_call(ir::Graph& g, const ir::Node& n, FloatFn f) {
 }
 
 KernelCall lut_s8_table_call(ir::Graph& g, const ir::Node& n, ir::TensorId x, const std::vector<int64_t>& values) {
-  const std::vector<uint8_t> data = ir::encode_int(ir::DType::kI8, values);
   // Nodes with the same function and parameters (pass patch's tiles, repeated
   // blocks) share one table in flash.
-  const std::string base = n.name + "_table";
-  std::string name = base;
-  ir::TensorId table = ir::kNoTensor;
-  for (int i = 2;; ++i) {
-    const ir::TensorId existing = g.find_tensor(name);
-    if (existing == ir::kNoTensor) break;
-    const ir::Tensor& e = g.tensor(existing);
-    if (e.dtype == ir::DType::kI8 && e.shape == ir::Shape{256} && e.data == data) {
-      table = existing;
-      break;
-    }
-    name = base + std::to_string(i);
-  }
-  if (table == ir::kNoTensor) {
-    ir::Tensor t;
-    t.name = name;
-    t.dtype = ir::DType::kI8;
-    t.shape = {256};
-    t.shape_known = true;
-    t.data = data;
-    table = g.add_tensor(std::move(t));
-  }
+  const ir::TensorId table =
+      add_or_reuse_constant(g, int8_constant_tensor(n.name + "_table", ir::DType::kI8, {256}, values, {}));
   KernelCall k{"lut_s8.h", "lut_s8", {}, {{"count", out(g, n, 0).elements()}}, {x, table}, {n.outputs[0]}};
   k.in_place_inputs = {0};  // y[i] is written after x[i] is read
   return k;

@@ -95,6 +95,13 @@ bool is_s8_quantized(const ir::Tensor& t) {
   return t.dtype == ir::DType::kI8 && t.quant.scale.size() == 1 && t.quant.zero_point.size() == 1;
 }
 
+void set_s8_output(InferContext& ctx, const ir::Shape& shape) {
+  const ir::Node& n = ctx.node();
+  ctx.require(n.outputs.size() == 1 && n.outputs[0] != ir::kNoTensor && is_s8_quantized(ctx.graph().tensor(n.outputs[0])),
+              "int8 form: the output needs one scale and zero point");
+  ctx.set_output(0, ir::DType::kI8, shape);
+}
+
 std::pair<int64_t, int64_t> s8_activation_range(const ir::Graph& g, const ir::Node& n) {
   InferContext ctx(g, n);
   const ir::QuantParams& y = out(g, n, 0).quant;

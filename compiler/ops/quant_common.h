@@ -43,6 +43,10 @@ void require_s8_layer(const InferContext& ctx, int64_t channels);
 // pass quantize-int8 writes. Plain int8 tensors (no QuantParams) are integers.
 bool is_s8_quantized(const ir::Tensor& t);
 
+// For an elementwise op's infer in its int8 form: refuses unless output 0 carries
+// one scale and zero point, and sets it int8 with `shape`.
+void set_s8_output(InferContext& ctx, const ir::Shape& shape);
+
 // The fused mote_act_min / mote_act_max clamp of node n in the units of its int8
 // output 0 (zp + round(bound / scale), within int8), as TFLite's
 // CalculateActivationRangeQuantized; no clamp gives [-128, 127].

@@ -68,23 +68,14 @@ ir::TensorId padded_rows(ir::Graph& g, ir::TensorId w, int64_t rows, int64_t col
     std::copy_n(src.data->begin() + r * cols, cols, data.begin() + r * padded);
   ir::Tensor t;
   t.name = src.name + "_" + tag;
-  // The same weights re-laid for another node (pass patch runs one layer on
-  // several tiles) are one constant in flash, not one per node.
-  for (int i = 2;; ++i) {
-    const ir::TensorId existing = g.find_tensor(t.name);
-    if (existing == ir::kNoTensor) break;
-    const ir::Tensor& e = g.tensor(existing);
-    if (e.data == data && e.dtype == src.dtype && e.shape == ir::Shape{rows, padded} && e.quant.scale == src.quant.scale &&
-        e.quant.zero_point == src.quant.zero_point)
-      return existing;
-    t.name = src.name + "_" + tag + std::to_string(i);
-  }
   t.dtype = src.dtype;
   t.shape = {rows, padded};
   t.shape_known = true;
   t.quant = src.quant;
   t.data = std::move(data);
-  return g.add_tensor(std::move(t));
+  // The same weights re-laid for another node (pass patch runs one layer on
+  // several tiles) are one constant in flash, not one per node.
+  return add_or_reuse_constant(g, std::move(t));
 }
 
 }  // namespace mote::ops
