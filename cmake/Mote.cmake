@@ -4,13 +4,14 @@
 #   include(<mote>/cmake/Mote.cmake)      # or, after cmake --install: find_package(Mote)
 #   mote_add_model(<target> MODEL <file.onnx>
 #                  [NAME <symbol>]                  # C prefix; default: <target> as a C identifier
-#                  [QUANTIZE int8 CALIBRATE <dir or file>...]
+#                  [QUANTIZE int8 CALIBRATE <dir or file>...]   # or:
+#                  [QUANTIZE int8 RANGES <file>]    # what `mote calibrate --json` wrote
 #                  [PART <part>]                    # refuse a model that does not fit (see `mote targets`)
 #                  [OPTIONS <mote compile option>...])
 #   target_link_libraries(firmware PRIVATE <target>)
 #
-# The model is compiled when the .onnx, a calibration file, the options or the
-# mote binary change. MOTE_EXECUTABLE names the binary (default: build/mote of the
+# The model is compiled when the .onnx, a calibration file, the ranges file, the
+# options or the mote binary change. MOTE_EXECUTABLE names the binary (default: build/mote of the
 # checkout this file is in). docs/integration.md has the details.
 include_guard(GLOBAL)
 
@@ -18,18 +19,22 @@ set(_MOTE_ROOT "${CMAKE_CURRENT_LIST_DIR}/..")
 set(MOTE_EXECUTABLE "${_MOTE_ROOT}/build/mote" CACHE FILEPATH "the mote compiler")
 
 function(mote_add_model target)
-  cmake_parse_arguments(PARSE_ARGV 1 M "" "MODEL;NAME;QUANTIZE;PART" "CALIBRATE;OPTIONS")
+  cmake_parse_arguments(PARSE_ARGV 1 M "" "MODEL;NAME;QUANTIZE;PART;RANGES" "CALIBRATE;OPTIONS")
   if(M_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "mote_add_model(${target}): unknown arguments: ${M_UNPARSED_ARGUMENTS}")
   endif()
   if(NOT M_MODEL)
     message(FATAL_ERROR "mote_add_model(${target}): MODEL <file.onnx> is required")
   endif()
-  if(M_QUANTIZE AND NOT M_CALIBRATE)
-    message(FATAL_ERROR "mote_add_model(${target}): QUANTIZE ${M_QUANTIZE} needs CALIBRATE <representative inputs>")
+  if(M_QUANTIZE AND NOT M_CALIBRATE AND NOT M_RANGES)
+    message(FATAL_ERROR "mote_add_model(${target}): QUANTIZE ${M_QUANTIZE} needs CALIBRATE <representative inputs> "
+                        "or RANGES <file from mote calibrate --json>")
   endif()
-  if(M_CALIBRATE AND NOT M_QUANTIZE)
-    message(FATAL_ERROR "mote_add_model(${target}): CALIBRATE is for QUANTIZE int8")
+  if(M_CALIBRATE AND M_RANGES)
+    message(FATAL_ERROR "mote_add_model(${target}): CALIBRATE and RANGES both give the ranges: pass one")
+  endif()
+  if((M_CALIBRATE OR M_RANGES) AND NOT M_QUANTIZE)
+    message(FATAL_ERROR "mote_add_model(${target}): CALIBRATE and RANGES are for QUANTIZE int8")
   endif()
   get_filename_component(model "${M_MODEL}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
   if(IS_DIRECTORY "${model}")
@@ -63,6 +68,11 @@ function(mote_add_model target)
         list(APPEND deps "${c}")
       endif()
     endforeach()
+    if(M_RANGES)
+      get_filename_component(r "${M_RANGES}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+      list(APPEND args --ranges "${r}")
+      list(APPEND deps "${r}")
+    endif()
   endif()
   list(APPEND args ${M_OPTIONS})
 

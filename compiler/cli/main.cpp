@@ -15,6 +15,7 @@
 #include "compiler/cli/suggest.h"
 #include "compiler/driver/bench.h"
 #include "compiler/driver/calibrate.h"
+#include "compiler/driver/ranges_file.h"
 #include "compiler/driver/compile.h"
 #include "compiler/driver/fit_compile.h"
 #include "compiler/driver/footprint.h"
@@ -132,10 +133,12 @@ mote::driver::CompileOptions compile_options(const Common& c) {
   return o;
 }
 
-// --quantize int8 --calibrate DIR [--calibration-method minmax|percentile]
+// --quantize int8 --calibrate DIR [--calibration-method minmax|percentile], or
+// --quantize int8 --ranges FILE
 struct QuantArgs {
   std::string quantize;
   std::string calibrate;
+  std::string ranges;
   std::string method = "minmax";
   std::vector<std::string> keep_float;
   std::vector<std::string> int16;
@@ -150,6 +153,9 @@ void add_quantize(CLI::App* cmd, QuantArgs& q) {
                   "sample, or a batch N x the input's shape without its leading 1; <input name>.npy for several "
                   "inputs)");
   cmd->add_option("--calibration-method", q.method, "minmax or percentile (99.99%)")->capture_default_str();
+  cmd->add_option("--ranges", q.ranges,
+                  "instead of --calibrate: the ranges `mote calibrate MODEL --data DIR --json` wrote to a file "
+                  "(checked against the model)");
   cmd->add_option("--keep-float", q.keep_float, "with --quantize: this node (by name) stays float (repeatable)")
       ->allow_extra_args(false);  // one value per flag: a later positional is not swallowed
   cmd->add_option("--int16", q.int16,
@@ -170,6 +176,7 @@ void apply_quantize(mote::driver::CompileOptions& o, const QuantArgs& q) {
   o.io_int8 = q.io == "int8";
   if (q.quantize.empty()) {
     if (!q.calibrate.empty()) throw Refusal("--calibrate is only used with --quantize int8");
+    if (!q.ranges.empty()) throw Refusal("--ranges is only used with --quantize int8");
     if (!q.keep_float.empty()) throw Refusal("--keep-float is only used with --quantize int8");
     if (!q.int16.empty()) throw Refusal("--int16 is only used with --quantize int8");
     if (q.strict_int8) throw Refusal("--strict-int8 is only used with --quantize int8");
@@ -177,12 +184,21 @@ void apply_quantize(mote::driver::CompileOptions& o, const QuantArgs& q) {
   }
   o.strict_int8 = q.strict_int8;
   if (q.quantize != "int8") throw Refusal(fmt::format("--quantize '{}': only int8 is supported", q.quantize));
-  if (q.calibrate.empty())
-    throw Refusal("--quantize int8 needs --calibrate DIR: representative inputs to take the activation ranges from");
-  mote::quant::CalibrationMethod m;
-  if (!mote::quant::parse_calibration_method(q.method, m))
-    throw Refusal(fmt::format("--calibration-method '{}': expected minmax or percentile", q.method));
-  mote::driver::calibrate_for_quantization(o, q.calibrate, m);
+  if (!q.ranges.empty()) {
+    if (!q.calibrate.empty())
+      throw Refusal("--calibrate and --ranges both give the activation ranges: pass one of them");
+    if (q.method != "minmax")
+      throw Refusal("--calibration-method is for --calibrate (a ranges file holds ranges already chosen)");
+    mote::driver::ranges_for_quantization(o, q.ranges);
+  } else {
+    if (q.calibrate.empty())
+      throw Refusal("--quantize int8 needs --calibrate DIR (representative inputs to take the activation ranges "
+                    "from) or --ranges FILE (ranges mote calibrate --json wrote)");
+    mote::quant::CalibrationMethod m;
+    if (!mote::quant::parse_calibration_method(q.method, m))
+      throw Refusal(fmt::format("--calibration-method '{}': expected minmax or percentile", q.method));
+    mote::driver::calibrate_for_quantization(o, q.calibrate, m);
+  }
   o.quantize->keep_float.insert(q.keep_float.begin(), q.keep_float.end());
   o.quantize->int16.insert(q.int16.begin(), q.int16.end());
 }

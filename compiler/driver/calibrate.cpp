@@ -26,28 +26,26 @@ std::vector<uint8_t> read_bytes(const std::string& path) {
   return std::vector<uint8_t>(s.begin(), s.end());
 }
 
-}  // namespace
-
-Calibration calibrate(const CalibrateOptions& opts) {
-  CompileOptions co = opts.compile;
+// The float model with every intermediate tensor exposed as an output, for the host.
+CompileResult calibration_build(CompileOptions co) {
   co.symbol = "model";
   co.target = target::host_target();
   co.expose_intermediates = true;
   co.quantize.reset();  // ranges are taken on the float model
   co.print_after.clear();  // --print-after shows the build the user asked for, not this one
-  const CompileResult r = compile(co);
-  const ir::Graph& g = r.graph;
-  const std::vector<CalibrationRun> runs = find_calibration_runs(opts.data_dir, g);
+  return compile(co);
+}
 
-  Calibration cal;
-  cal.model = g.name;
-  // Float tensors observed: the graph inputs and every output (the model's own and exposed).
+// Float tensors observed: the graph inputs and every output (the model's own and
+// exposed), each with its producer; no range yet.
+std::vector<TensorStats> observed_tensors(const ir::Graph& g) {
   std::vector<ir::TensorId> observed;
   for (ir::TensorId id : g.inputs)
     if (g.tensor(id).dtype == ir::DType::kF32) observed.push_back(id);
   for (ir::TensorId id : g.outputs)
     if (g.tensor(id).dtype == ir::DType::kF32) observed.push_back(id);
   const std::vector<int> producers = g.producers();
+  std::vector<TensorStats> tensors;
   for (ir::TensorId id : observed) {
     TensorStats s;
     s.name = g.tensor(id).name;
@@ -56,8 +54,25 @@ Calibration calibrate(const CalibrateOptions& opts) {
       s.producer = g.nodes[static_cast<size_t>(p)].name;
       s.op = g.nodes[static_cast<size_t>(p)].op;
     }
-    cal.tensors.push_back(std::move(s));
+    tensors.push_back(std::move(s));
   }
+  return tensors;
+}
+
+}  // namespace
+
+std::vector<TensorStats> calibrated_tensors(const CompileOptions& co) {
+  return observed_tensors(calibration_build(co).graph);
+}
+
+Calibration calibrate(const CalibrateOptions& opts) {
+  const CompileResult r = calibration_build(opts.compile);
+  const ir::Graph& g = r.graph;
+  const std::vector<CalibrationRun> runs = find_calibration_runs(opts.data_dir, g);
+
+  Calibration cal;
+  cal.model = g.name;
+  cal.tensors = observed_tensors(g);
 
   support::TempDir tmp("calibrate");
   BuildOptions bo;

@@ -38,6 +38,10 @@ struct Calibration {
 
 Calibration calibrate(const CalibrateOptions& opts);
 
+// The tensors calibrate observes in the model `co` describes, in its order, with
+// their producers and no range (a compile, no run): what a ranges file must cover.
+std::vector<TensorStats> calibrated_tensors(const CompileOptions& co);
+
 // `--quantize int8 --calibrate DIR`: calibrates the float model `co` describes on
 // the inputs in DIR and puts every tensor's range into co.quantize.
 void calibrate_for_quantization(CompileOptions& co, const std::string& data_dir, quant::CalibrationMethod method,

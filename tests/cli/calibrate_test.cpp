@@ -6,11 +6,17 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <limits>
+#include <regex>
+#include <sstream>
+
+#include <fmt/format.h>
 
 #include "compiler/driver/calibrate.h"
 #include "compiler/driver/test_data.h"
 #include "compiler/support/files.h"
+#include "compiler/support/process.h"
 #include "frontend/tensor_proto.h"
 #include "../unit/npy_bytes.h"
 #include "run_mote.h"
@@ -188,4 +194,116 @@ TEST_CASE("calibrate refuses a bad .npy with exit 2, naming the file and the rea
   const test::Run r = test::run_mote({"verify", kDigits, "--quantize", "int8", "--calibrate", dir});
   CHECK(r.code == 2);
   CHECK(r.output.find("Fortran order") != std::string::npos);
+}
+
+namespace {
+
+// `mote calibrate MODEL --data DIR --json > FILE`, as a CI job would write it.
+void write_ranges(const std::string& model_dir, const std::string& file) {
+  const support::ProcessResult r = support::run_process(
+      {"sh", "-c", fmt::format("'{}' calibrate '{}/model.onnx' --data '{}' --json > '{}'", MOTE_BINARY, model_dir,
+                               model_dir, file)},
+      300);
+  INFO(r.output);
+  REQUIRE((r.exited && r.exit_code == 0));
+}
+
+std::vector<std::pair<std::string, std::string>> files_in(const std::string& dir) {
+  std::vector<std::pair<std::string, std::string>> v;
+  for (const auto& e : fs::directory_iterator(dir))
+    v.emplace_back(e.path().filename().string(), support::read_text(e.path().string()));
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("--ranges reuses calibrate --json: the same generated code as --calibrate", "[cli][calibration][ranges]") {
+  support::TempDir tmp("ranges");
+  const std::string ranges = tmp.path() + "/ranges.json";
+  write_ranges(kDigits, ranges);
+  const test::Run a = test::run_mote({"compile", kDigits + "/model.onnx", "--quantize", "int8", "--ranges", ranges,
+                                      "--io", "int8", "-o", tmp.path() + "/a"});
+  INFO(a.output);
+  REQUIRE(a.code == 0);
+  CHECK(a.output.find("took the ranges of") != std::string::npos);
+  CHECK(a.output.find("mote: calibrated") == std::string::npos);  // no calibration run
+  const test::Run b = test::run_mote({"compile", kDigits + "/model.onnx", "--quantize", "int8", "--calibrate", kDigits,
+                                      "--io", "int8", "-o", tmp.path() + "/b"});
+  REQUIRE(b.code == 0);
+  const auto fa = files_in(tmp.path() + "/a"), fb = files_in(tmp.path() + "/b");
+  REQUIRE(fa.size() == 3);
+  CHECK(fa == fb);
+  const test::Run v = test::run_mote({"verify", kDigits, "--quantize", "int8", "--ranges", ranges, "--min-snr", "25"});
+  INFO(v.output);
+  CHECK(v.code == 0);
+  CHECK(v.output.find("PASS") != std::string::npos);
+}
+
+TEST_CASE("--ranges refuses a file that does not match the model, with exit 2 and the reason",
+          "[cli][calibration][ranges]") {
+  support::TempDir tmp("ranges_bad");
+  const std::string good = tmp.path() + "/good.json";
+  write_ranges(kDigits, good);
+  // calibrate --json writes one tensor a line: edit the lines as a user might.
+  std::vector<std::string> lines;
+  {
+    std::istringstream in(support::read_text(good));
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+  }
+  size_t first = 0;
+  while (first < lines.size() && lines[first].find("{\"tensor\": ") == std::string::npos) ++first;
+  REQUIRE(first + 2 < lines.size());
+  REQUIRE(lines[first].find("\"tensor\": \"input\"") != std::string::npos);
+  const auto at = [&](size_t i) { return static_cast<std::ptrdiff_t>(i); };
+  int edits = 0;
+  auto edited = [&](const std::function<void(std::vector<std::string>&)>& edit) {
+    std::vector<std::string> v = lines;
+    edit(v);
+    std::string text;
+    for (const std::string& l : v) text += l + "\n";
+    const std::string file = fmt::format("{}/edited_{}.json", tmp.path(), ++edits);
+    support::write_file(file, text);
+    return file;
+  };
+  const std::regex input_name("\"tensor\": \"input\""), lo_value("\"lo\": [^,]*");
+  struct Bad {
+    std::string file, why;
+  };
+  const std::vector<Bad> bad = {
+      {tmp.path() + "/missing.json", "no such file"},
+      {edited([&](std::vector<std::string>& v) { v.erase(v.begin() + at(first)); }),
+       "no range for tensor 'input' (an input)"},
+      {edited([&](std::vector<std::string>& v) {
+         v.insert(v.begin() + at(first), std::regex_replace(v[first], input_name, "\"tensor\": \"conv_out\""));
+       }),
+       "tensor 'conv_out' is not a float tensor of"},
+      {edited([&](std::vector<std::string>& v) { v.insert(v.begin() + at(first), v[first]); }),
+       "tensor 'input' is listed twice"},
+      {edited([&](std::vector<std::string>& v) { v[first + 1] = std::regex_replace(v[first + 1], lo_value, "\"lo\": 1e9"); }),
+       "not a finite interval"},
+  };
+  for (const Bad& b : bad) {
+    const test::Run r = test::run_mote({"compile", kDigits + "/model.onnx", "--quantize", "int8", "--ranges", b.file,
+                                        "-o", tmp.path() + "/out"});
+    INFO(r.output);
+    CHECK(r.code == 2);
+    CHECK(r.output.find("--ranges " + b.file + ": ") != std::string::npos);
+    CHECK(r.output.find(b.why) != std::string::npos);
+    CHECK(!fs::exists(tmp.path() + "/out"));
+  }
+  support::write_file(tmp.path() + "/text.json", "input 0.5 1.5\n");
+  support::write_file(tmp.path() + "/other.json", "{\"command\": \"bench\", \"tensors\": []}");
+  for (const auto& [file, why] : std::vector<std::pair<std::string, std::string>>{
+           {tmp.path() + "/text.json", "not JSON"}, {tmp.path() + "/other.json", "not the JSON `mote calibrate"}}) {
+    const test::Run r = test::run_mote({"verify", kDigits, "--quantize", "int8", "--ranges", file});
+    INFO(r.output);
+    CHECK(r.code == 2);
+    CHECK(r.output.find(why) != std::string::npos);
+  }
+  const test::Run both = test::run_mote(
+      {"compile", kDigits + "/model.onnx", "--quantize", "int8", "--ranges", good, "--calibrate", kDigits, "-o",
+       tmp.path() + "/out"});
+  CHECK(both.code == 2);
+  CHECK(both.output.find("pass one of them") != std::string::npos);
 }

@@ -4,7 +4,8 @@
 #     own arm-none-eabi toolchain, and runs under QEMU, agreeing with onnxruntime's classes;
 #     without the option it finds the checkout's build/mote;
 #  2. mote_add_model re-runs the compile when the model, a calibration sample or the
-#     options change, and not otherwise (Ninja and Unix Makefiles);
+#     options change, and not otherwise (Ninja and Unix Makefiles); with RANGES, when
+#     the ranges file changes;
 #  3. the same for cmake/mote.mk in a plain Makefile;
 #  4. after `cmake --install` of Mote's build, find_package(Mote) gives the same
 #     mote_add_model, running the installed compiler.
@@ -68,6 +69,28 @@ for gen in Ninja "Unix Makefiles"; do
   cmake -S "$work/proj" -B "$b" -DOPTS="" > /dev/null
   echo "ok   $gen: mote re-runs on a changed model, calibration sample or option, and only then"
 done
+# RANGES: the file mote calibrate --json wrote, a dependency like the model.
+mkdir -p "$work/rproj"
+cp "$work/proj/main.cpp" "$work/proj/model.onnx" "$work/rproj/"
+"$mote" calibrate "$work/rproj/model.onnx" --data "$work/proj/cal" --json > "$work/rproj/ranges.json" 2> /dev/null
+cat > "$work/rproj/CMakeLists.txt" <<CML
+cmake_minimum_required(VERSION 3.20)
+project(ranges CXX)
+include("$root/cmake/Mote.cmake")
+mote_add_model(digits MODEL model.onnx QUANTIZE int8 RANGES ranges.json)
+add_executable(app main.cpp)
+target_link_libraries(app PRIVATE digits)
+CML
+b="$work/rproj-build"
+cmake -S "$work/rproj" -B "$b" -G Ninja -DMOTE_EXECUTABLE="$mote" > /dev/null
+compiles() { cmake --build "$b" 2>&1 | grep -c "mote: compiling" || true; }
+[ "$(compiles)" = 1 ] || fail "RANGES: first build did not compile the model"
+"$b/app" || fail "RANGES: the app built from the model failed"
+[ "$(compiles)" = 0 ] || fail "RANGES: a build with nothing changed re-ran mote"
+sleep 1; touch "$work/rproj/ranges.json"
+[ "$(compiles)" = 1 ] || fail "RANGES: a changed ranges file did not re-run mote"
+echo "ok   RANGES: the ranges file is the compile's input, and re-runs it"
+
 # mote.mk: a plain Makefile around the same project.
 cat > "$work/proj/Makefile" <<MK
 MOTE := $mote
