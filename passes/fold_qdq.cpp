@@ -147,7 +147,7 @@ bool Folder::fold(ir::Node& n) {
   const ops::OpDef* d = ops::find_op(n.op);
   if (!d || !d->int8 || n.outputs.empty() || !d->int8->form(g_, n).empty()) return false;
   const ops::Int8Rule& r = *d->int8;
-  const int activations = ops::int8_activation_count(r, n);
+  const int activations = ops::int8_activation_count(r, g_, n);
   if (static_cast<int>(n.inputs.size()) < activations) return false;
   std::vector<Source> xs;
   for (int i = 0; i < activations; ++i) {

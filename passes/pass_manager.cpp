@@ -15,6 +15,7 @@
 #include "passes/fuse_activation.h"
 #include "passes/in_place.h"
 #include "passes/int8_io.h"
+#include "passes/matmul_to_gemm.h"
 #include "passes/patch.h"
 #include "passes/qdq_signed.h"
 #include "passes/qoperator_to_int8.h"
@@ -38,7 +39,8 @@ struct PassInfo {
 const std::vector<PassInfo>& pass_table() {
   static const std::vector<PassInfo> table = {
       {"dce", false},          {"resolve", false},         {"eliminate-identity", false}, {"dce-2", false},
-      {"fold-batch-norm", true}, {"fold-pad", true},       {"fuse-activation", true},     {"qdq-signed", false},
+      {"matmul-to-gemm", true}, {"fold-batch-norm", true}, {"fold-pad", true},   {"fuse-activation", true},
+      {"qdq-signed", false},
       {"fold-qdq", false},     {"qoperator-to-int8", false}, {"quantize-int8", false},    {"int8-io", false},
       {"select-kernels", false}, {"patch", false},         {"schedule", true},       {"in-place", true},            {"plan-memory", false}};
   return table;
@@ -77,6 +79,9 @@ MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
       [&] { resolve(g, opts.max_folded_bytes); },
       [&] { eliminate_identity(g); },
       [&] { eliminate_dead_code(g); },
+      // Before fold-batch-norm and fusion, which take Gemms, and quantize-int8,
+      // whose int8 layers are Gemms on 2-D inputs.
+      [&] { matmul_to_gemm(g); },
       // Before fusion, so Gemm→BN→Relu becomes Gemm→Relu and fuses.
       [&] { fold_batch_norm(g); },
       // Once resolve has made every Pad's pads and value constants, and before

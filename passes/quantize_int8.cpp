@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -18,17 +19,45 @@ class Quantizer : ops::Int8Constants {
  public:
   Quantizer(ir::Graph& g, const QuantizeOptions& o) : g_(g), o_(o) {
     for (const ir::Tensor& t : g.tensors) tensor_names_.insert(t.name);
-    for (const ir::Node& n : g.nodes) node_names_.insert(n.name);
+    for (const ir::Node& n : g.nodes) {
+      node_names_.insert(n.name);
+      const ops::OpDef* d = ops::find_op(n.op);
+      if (d && d->is_view && !n.inputs.empty() && n.outputs.size() == 1 && n.inputs[0] != ir::kNoTensor &&
+          n.outputs[0] != ir::kNoTensor) {
+        viewed_from_[n.outputs[0]] = n.inputs[0];
+        viewed_as_[n.inputs[0]].push_back(n.outputs[0]);
+      }
+    }
   }
 
   QuantizeReport run();
 
  private:
-  const quant::Range* range_of(ir::TensorId id) const {
+  const quant::Range* named_range(ir::TensorId id) const {
     const auto it = o_.ranges.find(g_.tensor(id).name);
     if (it == o_.ranges.end()) return nullptr;
     // A range that saw infinities (or nothing finite) has no int8 scale: stay float.
     return std::isfinite(it->second.lo) && std::isfinite(it->second.hi) ? &it->second : nullptr;
+  }
+  // Its own calibrated range, or, for a tensor calibration did not observe (a pass
+  // made it: matmul-to-gemm's 2-D Gemm output), that of a view of the same values:
+  // a view (Reshape, Flatten, ...) changes no value.
+  const quant::Range* range_of(ir::TensorId id) const {
+    if (const quant::Range* r = named_range(id)) return r;
+    for (auto it = viewed_from_.find(id); it != viewed_from_.end(); it = viewed_from_.find(it->second))
+      if (const quant::Range* r = named_range(it->second)) return r;
+    std::vector<ir::TensorId> down = {id};
+    while (!down.empty()) {
+      const ir::TensorId t = down.back();
+      down.pop_back();
+      const auto it = viewed_as_.find(t);
+      if (it == viewed_as_.end()) continue;
+      for (ir::TensorId v : it->second) {
+        if (const quant::Range* r = named_range(v)) return r;
+        down.push_back(v);
+      }
+    }
+    return nullptr;
   }
   bool is_f32(ir::TensorId id) const { return id != ir::kNoTensor && g_.tensor(id).dtype == ir::DType::kF32; }
 
@@ -172,6 +201,8 @@ class Quantizer : ops::Int8Constants {
 
   ir::Graph& g_;
   const QuantizeOptions& o_;
+  std::map<ir::TensorId, ir::TensorId> viewed_from_;               // a view's output -> its input
+  std::map<ir::TensorId, std::vector<ir::TensorId>> viewed_as_;   // a tensor -> the views of it
   std::set<std::string> tensor_names_, node_names_;
   std::map<ir::TensorId, ir::TensorId> q_of_;    // float tensor -> its int8 version
   std::map<ir::TensorId, ir::TensorId> q16_of_;  // float tensor -> its int16 version (--int16 layers)
@@ -195,7 +226,7 @@ FloatLayer Quantizer::blocker(const ir::Node& n, const ops::Int8Rule& r, bool in
     f.flag = "--calibrate with inputs that reach this tensor (mote calibrate --json shows each range)";
     return f;
   };
-  const int activations = ops::int8_activation_count(r, n);
+  const int activations = ops::int8_activation_count(r, g_, n);
   if (static_cast<int>(n.inputs.size()) < activations || n.outputs.empty() || !is_f32(n.outputs[0])) {
     f.reason = "its output is not float32";
     return f;
@@ -241,7 +272,7 @@ FloatLayer Quantizer::why_float(const ir::Node& n) const {
 // Node n in its op's int8 form: activation inputs int8 (int16), constants as the
 // rule rewrites them, output with the rule's parameters or its calibrated range's.
 void Quantizer::rewrite(ir::Node n, const ops::Int8Rule& r, bool int16) {
-  for (int i = 0; i < ops::int8_activation_count(r, n); ++i) {
+  for (int i = 0; i < ops::int8_activation_count(r, g_, n); ++i) {
     ir::TensorId& x = n.inputs[static_cast<size_t>(i)];
     x = int16 ? int16_input(x, n.name) : int8_input(x, n.name);
   }
@@ -283,7 +314,9 @@ QuantizeReport Quantizer::run() {
     }
     const ops::Int8Rule* r = rule_of(n);
     if (o_.int16.count(n.name)) {
-      const std::string why = !r || !r->int16 ? fmt::format("{} has no int16 form", n.op) : blocker(n, *r, true).reason;
+      std::string why = !r || !r->int16 ? fmt::format("{} has no int16 form", n.op) : blocker(n, *r, true).reason;
+      if (why.empty() && ops::int8_activation_count(*r, g_, n) != 1)
+        why = "the 16x8 form takes one activation and constant weights";
       if (!why.empty())
         throw support::Refusal(fmt::format("--int16 '{}': {} (a Conv, Gemm or MatMul by a constant, with calibrated "
                                            "input and output ranges, has an int16 form)", n.name, why));

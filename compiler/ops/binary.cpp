@@ -57,46 +57,34 @@ std::string two_operand_int8_form(const ir::Graph& g, const ir::Node& n) {
   KernelCall Name##_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {            \
     return binary_call(g, n, #functor);                                                                \
   }
-MOTE_ARITH(Sub, op_sub)
 MOTE_ARITH(Div, op_div)
 
-// --- Sub and Div by a constant: their int8 forms are the int8 Add of -c and the
-// int8 Mul by 1 / c, the constant quantized on its own range; the rule rewrites the
-// node into that Add or Mul ---
-std::string by_constant_form(const ir::Graph& g, const ir::Node& n, bool divides) {
+// --- Div by a constant: its int8 form is the int8 Mul by 1 / c, the constant
+// quantized on its own range; the rule rewrites the node into that Mul ---
+std::string div_int8_form(const ir::Graph& g, const ir::Node& n) {
   if (n.inputs.size() != 2 || n.outputs.size() != 1) return "it has not two inputs and one output";
   const ir::Tensor& c = g.tensor(n.inputs[1]);
-  if (!c.is_constant())
-    return fmt::format("a {} of two activations has no int8 kernel yet (by a constant it has)", n.op);
+  if (!c.is_constant()) return "a Div of two activations has no int8 kernel yet (by a constant it has)";
   if (c.dtype != ir::DType::kF32) return "its constant is not float32";
   for (double v : ir::data_as_double(c))
-    if (!std::isfinite(v) || (divides && !std::isfinite(static_cast<float>(1.0 / v))))
+    if (!std::isfinite(v) || !std::isfinite(static_cast<float>(1.0 / v)))
       return "its constant holds a value that is not finite, or whose reciprocal is not";
   ir::Shape y;
   if (!broadcast_shapes(g.tensor(n.inputs[0]).shape, c.shape, y)) return "its inputs do not broadcast";
   return "";
 }
-std::string sub_int8_form(const ir::Graph& g, const ir::Node& n) { return by_constant_form(g, n, false); }
-std::string div_int8_form(const ir::Graph& g, const ir::Node& n) { return by_constant_form(g, n, true); }
 
-bool by_constant_rewrite(ir::Graph& g, ir::Node& n, Int8Constants& k, bool divides) {
+bool div_int8_constants(ir::Graph& g, ir::Node& n, float, bool, Int8Constants& k) {
   const ir::Tensor& c = g.tensor(n.inputs[1]);
   std::vector<double> v = ir::data_as_double(c);
-  for (double& e : v) e = divides ? 1.0 / e : -e;
+  for (double& e : v) e = 1.0 / e;
   const Int8Weights q = int8_on_own_range(v);
-  const std::string name = c.name + (divides ? "_reciprocal_int8" : "_negated_int8");
+  const std::string name = c.name + "_reciprocal_int8";
   const ir::Shape shape = c.shape;
   n.inputs[1] = k.add(name, ir::DType::kI8, shape, q.values, q.params);
-  n.op = divides ? "Mul" : "Add";
+  n.op = "Mul";
   return true;
 }
-bool sub_int8_constants(ir::Graph& g, ir::Node& n, float, bool, Int8Constants& k) {
-  return by_constant_rewrite(g, n, k, false);
-}
-bool div_int8_constants(ir::Graph& g, ir::Node& n, float, bool, Int8Constants& k) {
-  return by_constant_rewrite(g, n, k, true);
-}
-const Int8Rule sub_int8 = {sub_int8_form, 1, /*quantizes_inputs=*/true, nullptr, nullptr, sub_int8_constants};
 const Int8Rule div_int8 = {div_int8_form, 1, /*quantizes_inputs=*/true, nullptr, nullptr, div_int8_constants};
 #undef MOTE_ARITH
 
@@ -146,6 +134,18 @@ void s8_elementwise_shapes(KernelCall& k, const ir::Graph& g, const ir::Node& n)
   k.params.push_back({"b_strides", broadcast_strides(in(g, n, 1).shape, y)});
 }
 
+// Sub's int8 form is Add's (add_s8_ref negates the second operand's multiplier).
+void Sub_infer(InferContext& ctx) {
+  ctx.allow_attrs({});
+  if (!s8_operands(ctx.graph(), ctx.node())) return arith_rule(ctx, kNumeric, "numbers");
+  set_s8_output(ctx, broadcast_inputs(ctx, {0, 1}));
+}
+
+bool Sub_fold(const ir::Graph& g, const ir::Node& n, std::vector<std::vector<uint8_t>>& o) {
+  if (s8_operands(g, n)) return false;
+  return fold_same_type<kernel_eval::op_sub, kNumeric>(g, n, o);
+}
+
 bool Add_fold(const ir::Graph& g, const ir::Node& n, std::vector<std::vector<uint8_t>>& o) {
   if (s8_operands(g, n) || !n.attrs.empty()) return false;
   return fold_same_type<kernel_eval::op_add, kNumeric>(g, n, o);
@@ -155,9 +155,12 @@ KernelCall add_s8_ref(const ir::Graph& g, const ir::Node& n) {
   const ir::QuantParams &a = in(g, n, 0).quant, &b = in(g, n, 1).quant, &y = out(g, n, 0).quant;
   std::string err;
   const auto r = quant::add_rescale(a.scale[0], b.scale[0], y.scale[0], &err);
-  if (!r) throw support::Refusal(fmt::format("int8 Add rescaling: {}", err));
+  if (!r) throw support::Refusal(fmt::format("int8 {} rescaling: {}", n.op, err));
   const auto [act_min, act_max] = s8_activation_range(g, n);
   KernelCall k{"add_s8.h", "add_s8", {}, {}, {n.inputs[0], n.inputs[1]}, {n.outputs[0]}};
+  // A Sub adds the second operand negated, as TFLite's: its multiplier's sign
+  // flips (|multiplier| < 2^31, so the negation is exact), everything else is Add's.
+  const int64_t in2_sign = n.op == "Sub" ? -1 : 1;
   k.params = {{"count", out(g, n, 0).elements()},
               {"in1_zp", int64_t{a.zero_point[0]}},
               {"in2_zp", int64_t{b.zero_point[0]}},
@@ -165,7 +168,7 @@ KernelCall add_s8_ref(const ir::Graph& g, const ir::Node& n) {
               {"left_shift", int64_t{r->left_shift}},
               {"in1_mult", int64_t{r->input1.multiplier}},
               {"in1_shift", int64_t{r->input1.shift}},
-              {"in2_mult", int64_t{r->input2.multiplier}},
+              {"in2_mult", in2_sign * int64_t{r->input2.multiplier}},
               {"in2_shift", int64_t{r->input2.shift}},
               {"out_mult", int64_t{r->output.multiplier}},
               {"out_shift", int64_t{r->output.shift}},
@@ -185,6 +188,7 @@ namespace requant_eval {
 #include "codegen/kernels/requant.h"
 #include "codegen/kernels/add_s8.h"
 #include "codegen/kernels/mul_s8.h"
+#include "codegen/kernels/prelu_s8.h"
 }  // namespace requant_eval
 
 // An int8 Add or Mul by a constant of one element is a function of the other
@@ -308,6 +312,21 @@ const std::vector<Variant>& add_variants() {
       {"add_s8_lut_1x1_scalar", 0, applies_add_s8_lut, make_add_s8_lut},
       {"add_s8_ref", 0, applies_add_s8_ref, make_add_s8_ref, /*reference=*/true},
       {"add_ref", 0, applies_add_ref, make_add_ref, /*reference=*/true},
+  };
+  return v;
+}
+
+// Sub's table: Add's kernels, which read the sign of in2_mult, and the float Sub.
+std::string applies_sub_ref(const ir::Graph& g, const ir::Node& n) { return s8_operands(g, n) ? "the int8 form" : ""; }
+KernelCall make_sub_ref(ir::Graph& g, const ir::Node& n, const target::Target&) { return binary_call(g, n, "op_sub"); }
+
+const std::vector<Variant>& sub_variants() {
+  static const std::vector<Variant> v = {
+      {"sub_s8_by_const_lut_1x1_scalar", 0, applies_add_s8_by_constant, make_add_s8_by_constant},
+      {"sub_s8_lut_4x1_mve", kFeatureMve, applies_add_s8_lut_mve, make_add_s8_lut_mve},
+      {"sub_s8_lut_1x1_scalar", 0, applies_add_s8_lut, make_add_s8_lut},
+      {"sub_s8_ref", 0, applies_add_s8_ref, make_add_s8_ref, /*reference=*/true},
+      {"sub_ref", 0, applies_sub_ref, make_sub_ref, /*reference=*/true},
   };
   return v;
 }
@@ -443,26 +462,126 @@ KernelCall BitShift_lower(const ir::Graph& g, const ir::Node& n, const target::T
   return binary_call(g, n, shift_left(InferContext(g, n)) ? "op_shift_left" : "op_shift_right");
 }
 
-// --- PRelu: y = x < 0 ? slope * x : x, slope broadcasting to x (one way only) ---
+// --- PRelu: y = x < 0 ? slope * x : x, slope broadcasting to x (one way only).
+// Its int8 form (x, y int8 per tensor, the constant slope int8 on its own range)
+// runs prelu_s8.h ---
+bool s8_prelu(const ir::Graph& g, const ir::Node& n) { return s8_operands(g, n); }
+
 void PRelu_infer(InferContext& ctx) {
   ctx.allow_attrs({});
-  arith_rule(ctx, kNumeric, "numbers");
+  const bool s8 = s8_prelu(ctx.graph(), ctx.node());
+  if (s8) ctx.require(ctx.num_inputs() == 2, "expects 2 inputs, has {}", ctx.num_inputs());
+  else arith_rule(ctx, kNumeric, "numbers");
   ir::Shape y;
   ctx.require(broadcast_shapes(ctx.shape(0), ctx.shape(1), y) && y == ctx.shape(0),
               "slope {} does not broadcast to x {}", ir::shape_str(ctx.shape(1)), ir::shape_str(ctx.shape(0)));
+  if (s8) set_s8_output(ctx, y);
 }
 
 bool PRelu_fold(const ir::Graph& g, const ir::Node& n, std::vector<std::vector<uint8_t>>& outs) {
+  if (s8_prelu(g, n)) return false;
   return fold_same_type<kernel_eval::op_prelu, kNumeric>(g, n, outs);
 }
 
-KernelCall PRelu_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
-  return binary_call(g, n, "op_prelu");
+KernelCall prelu_s8_call(const ir::Graph& g, const ir::Node& n) {
+  const ir::QuantParams &x = in(g, n, 0).quant, &a = in(g, n, 1).quant, &y = out(g, n, 0).quant;
+  const double sx = x.scale[0], sa = a.scale[0], sy = y.scale[0];
+  std::string err;
+  const auto pos = quant::quantize_multiplier(sx / sy, &err);
+  const auto neg = pos ? quant::quantize_multiplier(sx * sa / sy, &err) : std::nullopt;
+  if (!pos || !neg) throw support::Refusal(fmt::format("int8 PRelu rescaling: {}", err));
+  const ir::Shape& ys = out(g, n, 0).shape;
+  KernelCall k{"prelu_s8.h", "prelu_s8", {}, {}, {n.inputs[0], n.inputs[1]}, {n.outputs[0]}};
+  k.params = {{"count", out(g, n, 0).elements()},
+              {"in_zp", int64_t{x.zero_point[0]}},
+              {"alpha_zp", int64_t{a.zero_point[0]}},
+              {"out_zp", int64_t{y.zero_point[0]}},
+              {"pos_mult", int64_t{pos->multiplier}},
+              {"pos_shift", int64_t{pos->shift}},
+              {"neg_mult", int64_t{neg->multiplier}},
+              {"neg_shift", int64_t{neg->shift}},
+              {"rank", static_cast<int64_t>(ys.size())},
+              {"shape", ys},
+              {"a_strides", broadcast_strides(in(g, n, 0).shape, ys)},
+              {"b_strides", broadcast_strides(in(g, n, 1).shape, ys)}};
+  return k;
 }
+
+// The slope is one value, or one per channel (axis 1 of x) with nothing else
+// varying: x's value and its channel give y, so tables replace the arithmetic
+// (one of 256 entries, or one per channel: lut_s8.h), computed with the
+// reference's element function. Channels (0 for one table), or -1.
+int64_t prelu_table_channels(const ir::Graph& g, const ir::Node& n) {
+  const ir::Shape& x = in(g, n, 0).shape;
+  const std::vector<int64_t> b = broadcast_strides(in(g, n, 1).shape, x);
+  for (size_t d = 0; d < b.size(); ++d)
+    if (b[d] != 0 && d != 1) return -1;
+  return b.size() > 1 && b[1] != 0 ? x[1] : 0;
+}
+std::string applies_prelu_s8_lut(const ir::Graph& g, const ir::Node& n) {
+  if (!s8_prelu(g, n)) return "not the int8 form";
+  const int64_t c = prelu_table_channels(g, n);
+  if (c < 0) return "its slope varies along other axes than the channels";
+  if (c > 0 && out(g, n, 0).elements() / c < kMinElementsPerChannelTable)
+    return fmt::format("a channel holds fewer than {} elements (its table would outweigh them)",
+                       kMinElementsPerChannelTable);
+  return "";
+}
+KernelCall make_prelu_s8_lut(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  const KernelCall r = prelu_s8_call(g, n);
+  auto p = [&](const char* name) { return static_cast<int32_t>(int_param(r, name)); };
+  const std::vector<int64_t> alpha = ir::data_as_int(in(g, n, 1));
+  const int64_t c = prelu_table_channels(g, n);
+  std::vector<int64_t> tables;
+  for (size_t a = 0; a < (c == 0 ? size_t{1} : static_cast<size_t>(c)); ++a)
+    for (int v = -128; v <= 127; ++v)
+      tables.push_back(requant_eval::k_prelu_s8_elem(static_cast<int8_t>(v), static_cast<int8_t>(alpha[c == 0 ? 0 : a]),
+                                                     p("in_zp"), p("alpha_zp"), p("out_zp"), p("pos_mult"),
+                                                     p("pos_shift"), p("neg_mult"), p("neg_shift")));
+  if (c == 0) return lut_s8_table_call(g, n, n.inputs[0], tables);
+  const ir::Shape& x = in(g, n, 0).shape;
+  return lut_s8_channels_call(g, n, n.inputs[0], x[0], c, ir::shape_elements(ir::Shape(x.begin() + 2, x.end())),
+                              tables);
+}
+std::string applies_prelu_s8(const ir::Graph& g, const ir::Node& n) { return s8_prelu(g, n) ? "" : "not the int8 form"; }
+KernelCall make_prelu_s8(ir::Graph& g, const ir::Node& n, const target::Target&) { return prelu_s8_call(g, n); }
+std::string applies_prelu(const ir::Graph& g, const ir::Node& n) { return s8_prelu(g, n) ? "the int8 form" : ""; }
+KernelCall make_prelu(ir::Graph& g, const ir::Node& n, const target::Target&) { return binary_call(g, n, "op_prelu"); }
+
+const std::vector<Variant>& prelu_variants() {
+  static const std::vector<Variant> v = {
+      {"prelu_s8_lut_1x1_scalar", 0, applies_prelu_s8_lut, make_prelu_s8_lut},
+      {"prelu_s8_ref", 0, applies_prelu_s8, make_prelu_s8, /*reference=*/true},
+      {"prelu_ref", 0, applies_prelu, make_prelu, /*reference=*/true},
+  };
+  return v;
+}
+
+// PRelu's int8 rule: a constant float32 slope of finite values, quantized on its
+// own range; the output gets its own calibrated parameters.
+std::string prelu_int8_form(const ir::Graph& g, const ir::Node& n) {
+  if (n.inputs.size() != 2 || n.outputs.size() != 1) return "it has not two inputs and one output";
+  const ir::Tensor& a = in(g, n, 1);
+  if (!a.is_constant()) return "its slope is computed at run time (the int8 form needs a constant slope)";
+  if (a.dtype != ir::DType::kF32) return "its slope is not float32";
+  for (double v : ir::data_as_double(a))
+    if (!std::isfinite(v)) return "its slope holds a value that is not finite";
+  return "";
+}
+bool prelu_int8_constants(ir::Graph& g, ir::Node& n, float, bool, Int8Constants& k) {
+  const ir::Tensor& a = in(g, n, 1);
+  const Int8Weights q = int8_on_own_range(ir::data_as_double(a));
+  const std::string name = a.name + "_int8";
+  const ir::Shape shape = a.shape;
+  n.inputs[1] = k.add(name, ir::DType::kI8, shape, q.values, q.params);
+  return true;
+}
+const Int8Rule prelu_int8 = {prelu_int8_form, 1, /*quantizes_inputs=*/false, nullptr, nullptr, prelu_int8_constants};
 
 // --- Add's int8 rule: two operands that broadcast, activations or constants,
 // rescaled as TFLite does, with any fused clamp; its float kernel fuses a Relu only ---
 const Int8Rule add_int8 = {two_operand_int8_form, 2, /*quantizes_inputs=*/true};
+const Int8Rule sub_int8 = {two_operand_int8_form, 2, /*quantizes_inputs=*/true};
 
 bool add_takes_relu(const ir::Graph& g, const ir::Node& n, double lo, double hi) {
   return n.inputs.size() == 2 && in(g, n, 0).dtype == ir::DType::kF32 && in(g, n, 1).dtype == ir::DType::kF32 &&
@@ -473,12 +592,12 @@ bool add_takes_relu(const ir::Graph& g, const ir::Node& n, double lo, double hi)
 
 extern const OpDef op_Add = {"Add", Add_infer, Add_fold, no_macs, nullptr, false, add_variants, &add_int8, nullptr,
                              add_takes_relu};
-extern const OpDef op_Sub = {"Sub", Sub_infer, Sub_fold, no_macs, Sub_lower, false, nullptr, &sub_int8};
+extern const OpDef op_Sub = {"Sub", Sub_infer, Sub_fold, no_macs, nullptr, false, sub_variants, &sub_int8};
 extern const OpDef op_Mul = {"Mul", Mul_infer, Mul_fold, no_macs, nullptr, false, mul_variants, &mul_int8};
 extern const OpDef op_Div = {"Div", Div_infer, Div_fold, no_macs, Div_lower, false, nullptr, &div_int8};
 extern const OpDef op_Pow = {"Pow", Pow_infer, Pow_fold, no_macs, Pow_lower};
 extern const OpDef op_Mod = {"Mod", Mod_infer, Mod_fold, no_macs, Mod_lower};
 extern const OpDef op_BitShift = {"BitShift", BitShift_infer, BitShift_fold, no_macs, BitShift_lower};
-extern const OpDef op_PRelu = {"PRelu", PRelu_infer, PRelu_fold, no_macs, PRelu_lower};
+extern const OpDef op_PRelu = {"PRelu", PRelu_infer, PRelu_fold, no_macs, nullptr, false, prelu_variants, &prelu_int8};
 
 }  // namespace mote::ops

@@ -6,6 +6,7 @@
 #include "compiler/ops/int8_layer.h"
 #include "compiler/ops/quant_common.h"
 #include "compiler/ops/s8_kernels.h"
+#include "compiler/quant/fixed_point.h"
 
 namespace mote::ops {
 
@@ -192,14 +193,23 @@ const std::vector<Variant>& gemm_variants() {
   return v;
 }
 
+// A MatMul's int8 form (quantize-int8, two activations: a MatMul by constant
+// weights becomes an int8 Gemm): A, B and the output int8 per tensor.
+bool s8_matmul(const ir::Graph& g, const ir::Node& n) {
+  return n.inputs.size() == 2 && is_s8_quantized(in(g, n, 0)) && is_s8_quantized(in(g, n, 1));
+}
+
 void matmul_infer(InferContext& ctx) {
   ctx.allow_attrs({});
-  require_float(ctx, 0);
+  const bool s8 = s8_matmul(ctx.graph(), ctx.node());
+  if (!s8) require_float(ctx, 0);
   ctx.require(ctx.dtype(1) == ctx.dtype(0), "A and B element types differ");
   MatMulShapes s;
   ctx.require(ctx.rank(0) >= 1 && ctx.rank(1) >= 1 && matmul_shapes(ctx.shape(0), ctx.shape(1), s),
               "shapes {} and {} cannot be multiplied", ir::shape_str(ctx.shape(0)), ir::shape_str(ctx.shape(1)));
-  ctx.set_output(0, ctx.dtype(0), s.y);
+  if (!s8) return ctx.set_output(0, ctx.dtype(0), s.y);
+  ctx.require(s.k <= kMaxInt8ActivationTaps, "int8 form: {} products per output overflow the int32 sum", s.k);
+  set_s8_output(ctx, s.y);
 }
 
 Cost matmul_cost(const ir::Graph& g, const ir::Node& n) {
@@ -208,7 +218,7 @@ Cost matmul_cost(const ir::Graph& g, const ir::Node& n) {
   return {ir::shape_elements(s.batch) * s.m * s.n * s.k};
 }
 
-KernelCall matmul_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
+KernelCall matmul_call(const ir::Graph& g, const ir::Node& n) {
   MatMulShapes s;
   matmul_shapes(in(g, n, 0).shape, in(g, n, 1).shape, s);
   const ir::Shape ab(s.a.begin(), s.a.end() - 2), bb(s.b.begin(), s.b.end() - 2);
@@ -230,7 +240,73 @@ KernelCall matmul_lower(const ir::Graph& g, const ir::Node& n, const target::Tar
   k.params = {{"batch", batch}, {"M", s.m}, {"N", s.n}, {"K", s.k}, {"a_offsets", a_off}, {"b_offsets", b_off}};
   k.inputs = {n.inputs[0], n.inputs[1]};
   k.outputs = {n.outputs[0]};
+  if (!s8_matmul(g, n)) return k;
+  const ir::QuantParams &qa = in(g, n, 0).quant, &qb = in(g, n, 1).quant, &qy = out(g, n, 0).quant;
+  std::string err;
+  const auto m = quant::quantize_multiplier(
+      static_cast<double>(qa.scale[0]) * static_cast<double>(qb.scale[0]) / static_cast<double>(qy.scale[0]), &err);
+  if (!m) throw support::Refusal(fmt::format("int8 MatMul rescaling: {}", err));
+  k.file = "matmul_s8.h";
+  k.kernel = "matmul_s8";
+  k.type_args.clear();
+  k.params.push_back({"in1_zp", int64_t{qa.zero_point[0]}});
+  k.params.push_back({"in2_zp", int64_t{qb.zero_point[0]}});
+  k.params.push_back({"out_zp", int64_t{qy.zero_point[0]}});
+  k.params.push_back({"mult", int64_t{m->multiplier}});
+  k.params.push_back({"shift", int64_t{m->shift}});
   return k;
+}
+
+// The raw-byte form with B transposed into scratch (matmul_s8.h's matmul_s8_bt):
+// its partial sums stay within int32 up to this depth.
+constexpr int64_t kMaxRawProductTaps = 16384;
+
+std::string applies_matmul_s8_bt(const ir::Graph& g, const ir::Node& n) {
+  if (!s8_matmul(g, n)) return "not the int8 form";
+  MatMulShapes s;
+  matmul_shapes(in(g, n, 0).shape, in(g, n, 1).shape, s);
+  if (s.k > kMaxRawProductTaps) return fmt::format("K = {} > {}: raw sums could leave int32", s.k, kMaxRawProductTaps);
+  return "";
+}
+KernelCall make_matmul_s8_bt(ir::Graph& g, const ir::Node& n, const target::Target&) {
+  KernelCall k = matmul_call(g, n);
+  MatMulShapes s;
+  matmul_shapes(in(g, n, 0).shape, in(g, n, 1).shape, s);
+  k.kernel = "matmul_s8_bt";
+  k.scratch_bytes = ((s.n * s.k + 3) & ~int64_t{3}) + 4 * s.n;  // B^T, then its column sums
+  // requant.h's per-channel form with one channel, fast where the sum's bound
+  // (255 * 255 per product) allows.
+  const int64_t mult = std::get<int64_t>(param(k.params, "mult")), shift = std::get<int64_t>(param(k.params, "shift"));
+  std::vector<Param> p;
+  for (Param& q : k.params)
+    if (q.name != "mult" && q.name != "shift") p.push_back(std::move(q));
+  p.push_back({"act_min", int64_t{-128}});
+  p.push_back({"act_max", int64_t{127}});
+  p.push_back({"per_channel", int64_t{0}});
+  p.push_back({"mult", std::vector<int64_t>{mult}});
+  p.push_back({"shift", std::vector<int64_t>{shift}});
+  add_fast_requant(p, {mult}, {shift}, 1, s.k * 255 * 255);
+  k.params = std::move(p);
+  return k;
+}
+KernelCall make_matmul_s8_bt_dsp(ir::Graph& g, const ir::Node& n, const target::Target& t) {
+  KernelCall k = make_matmul_s8_bt(g, n, t);
+  k.file = "matmul_s8_dsp.h";
+  k.kernel = "matmul_s8_bt_dsp";
+  return k;
+}
+std::string applies_matmul_s8(const ir::Graph& g, const ir::Node& n) { return s8_matmul(g, n) ? "" : "not the int8 form"; }
+std::string applies_matmul_float(const ir::Graph& g, const ir::Node& n) { return s8_matmul(g, n) ? "the int8 form" : ""; }
+KernelCall make_matmul(ir::Graph& g, const ir::Node& n, const target::Target&) { return matmul_call(g, n); }
+
+const std::vector<Variant>& matmul_variants() {
+  static const std::vector<Variant> v = {
+      {"matmul_s8_bt_4x1_dsp", kFeatureDsp, applies_matmul_s8_bt, make_matmul_s8_bt_dsp},
+      {"matmul_s8_bt_1x1_scalar", 0, applies_matmul_s8_bt, make_matmul_s8_bt},
+      {"matmul_s8_ref", 0, applies_matmul_s8, make_matmul, /*reference=*/true},
+      {"matmul_ref", 0, applies_matmul_float, make_matmul, /*reference=*/true},
+  };
+  return v;
 }
 
 // --- int8: TFLite's int8 (and 16x8) fully connected layer ---
@@ -253,10 +329,23 @@ std::string gemm_int8_form(const ir::Graph& g, const ir::Node& n) {
   return "";
 }
 
-// A 2-D input by a constant matrix: it becomes an int8 Gemm.
+// A MatMul whose B is computed at run time: two int8 activations (attention).
+bool by_activation(const ir::Graph& g, const ir::Node& n) {
+  return n.inputs.size() == 2 && n.inputs[1] != ir::kNoTensor && !g.tensor(n.inputs[1]).is_constant();
+}
+
+// A 2-D input by a constant matrix: it becomes an int8 Gemm. Two activations: the
+// int8 MatMul (matmul_s8.h), any batch dimensions.
 std::string matmul_int8_form(const ir::Graph& g, const ir::Node& n) {
-  if (n.inputs.size() == 2 && n.inputs[1] != ir::kNoTensor && !g.tensor(n.inputs[1]).is_constant())
-    return "a MatMul of two activations has no int8 kernel yet";
+  if (by_activation(g, n)) {
+    if (n.outputs.size() != 1) return "it has not one output";
+    MatMulShapes s;
+    if (!matmul_shapes(in(g, n, 0).shape, in(g, n, 1).shape, s)) return "its shapes cannot be multiplied";
+    if (s.k > kMaxInt8ActivationTaps)
+      return fmt::format("each output sums {} products of two activations, more than the int32 sum takes ({})", s.k,
+                         kMaxInt8ActivationTaps);
+    return "";
+  }
   if (std::string why = layer_constants_form(g, n); !why.empty()) return why;
   const ir::Shape& a = g.tensor(n.inputs[0]).shape;
   const ir::Shape& b = g.tensor(n.inputs[1]).shape;
@@ -267,14 +356,19 @@ std::string matmul_int8_form(const ir::Graph& g, const ir::Node& n) {
 
 const Int8Rule gemm_int8 = {gemm_int8_form, 1, /*quantizes_inputs=*/true, nullptr, nullptr, layer_int8_constants,
                             /*int16=*/true};
-const Int8Rule matmul_int8 = {matmul_int8_form, 1, /*quantizes_inputs=*/true, nullptr, nullptr,
-                              layer_int8_constants, /*int16=*/true};
+int matmul_activations(const ir::Graph& g, const ir::Node& n) { return by_activation(g, n) ? 2 : 1; }
+bool matmul_int8_constants(ir::Graph& g, ir::Node& n, float in_scale, bool int16, Int8Constants& c) {
+  if (by_activation(g, n)) return true;  // nothing constant to rewrite
+  return layer_int8_constants(g, n, in_scale, int16, c);
+}
+const Int8Rule matmul_int8 = {matmul_int8_form, 1,       /*quantizes_inputs=*/true, nullptr, nullptr,
+                              matmul_int8_constants, /*int16=*/true, matmul_activations};
 
 }  // namespace
 
 extern const OpDef op_Gemm = {"Gemm", gemm_infer, nullptr, gemm_cost, nullptr, false, gemm_variants, &gemm_int8,
                               nullptr, takes_any_clamp};
-extern const OpDef op_MatMul = {"MatMul", matmul_infer, nullptr, matmul_cost, matmul_lower, false, nullptr,
+extern const OpDef op_MatMul = {"MatMul", matmul_infer, nullptr, matmul_cost, nullptr, false, matmul_variants,
                                 &matmul_int8};
 
 }  // namespace mote::ops

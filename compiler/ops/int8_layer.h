@@ -12,7 +12,10 @@
 namespace mote::ops {
 
 // The int8 kernels accumulate in int32: deeper reductions are refused by them.
+// By weights (|w| <= 127, |x - zp| <= 255): 65793 products; of two activations
+// (both offset by their zero points, up to 255 * 255 each): 33025.
 constexpr int64_t kMaxInt8Taps = 65793;
+constexpr int64_t kMaxInt8ActivationTaps = 33025;
 
 // Why a layer whose outputs each sum `taps` products has no int8 form.
 std::string too_deep_for_int8(int64_t taps);

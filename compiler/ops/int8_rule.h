@@ -70,10 +70,14 @@ struct Int8Rule {
   bool (*constants)(ir::Graph& g, ir::Node& n, float in_scale, bool int16, Int8Constants& c) = nullptr;
   // Has TFLite's 16x8 form (int16 activations, int8 weights, int64 bias): --int16.
   bool int16 = false;
+  // When the count of int8 inputs depends on the node (a MatMul reads one
+  // activation and constant weights, or two activations): it, instead of `activations`.
+  int (*activations_of)(const ir::Graph& g, const ir::Node& n) = nullptr;
 };
 
 // How many leading inputs of n rule r reads in int8.
-inline int int8_activation_count(const Int8Rule& r, const ir::Node& n) {
+inline int int8_activation_count(const Int8Rule& r, const ir::Graph& g, const ir::Node& n) {
+  if (r.activations_of) return r.activations_of(g, n);
   return r.activations == kAllInputs ? static_cast<int>(n.inputs.size()) : r.activations;
 }
 

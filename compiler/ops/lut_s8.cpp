@@ -48,6 +48,16 @@ KernelCall lut_s8_table_call(ir::Graph& g, const ir::Node& n, ir::TensorId x, co
   return k;
 }
 
+KernelCall lut_s8_channels_call(ir::Graph& g, const ir::Node& n, ir::TensorId x, int64_t outer, int64_t channels,
+                                int64_t inner, const std::vector<int64_t>& tables) {
+  const ir::TensorId table = add_or_reuse_constant(
+      g, int8_constant_tensor(n.name + "_tables", ir::DType::kI8, {channels * 256}, tables, {}));
+  KernelCall k{"lut_s8.h", "lut_s8_channels", {}, {}, {x, table}, {n.outputs[0]}};
+  k.params = {{"outer", outer}, {"C", channels}, {"inner", inner}};
+  k.in_place_inputs = {0};  // y[i] is written after x[i] is read
+  return k;
+}
+
 namespace {
 std::string lut_form(const ir::Graph& g, const ir::Node& n) {
   if (n.inputs.size() != 1) return "its int8 form takes one input";

@@ -30,6 +30,13 @@ KernelCall lut_s8_call(ir::Graph& g, const ir::Node& n, FloatFn f);
 // lut_s8.h on int8 tensor x (one of n's inputs) with the given 256 entries, the
 // table added to the graph as a constant (shared by nodes with equal tables).
 KernelCall lut_s8_table_call(ir::Graph& g, const ir::Node& n, ir::TensorId x, const std::vector<int64_t>& table);
+// lut_s8.h's lut_s8_channels: x (outer, channels, inner), channel c through entries
+// [256 c, 256 c + 256) of `tables`, added to the graph as one constant.
+KernelCall lut_s8_channels_call(ir::Graph& g, const ir::Node& n, ir::TensorId x, int64_t outer, int64_t channels,
+                                int64_t inner, const std::vector<int64_t>& tables);
+// A table per channel costs 256 bytes of flash: worth it when the channel holds at
+// least as many elements as its table has entries.
+constexpr int64_t kMinElementsPerChannelTable = 256;
 template <FloatFn F>
 KernelCall make_lut_s8(ir::Graph& g, const ir::Node& n, const target::Target&) {
   return lut_s8_call(g, n, F);

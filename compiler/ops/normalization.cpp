@@ -1,8 +1,13 @@
 // LayerNormalization, InstanceNormalization, LRN, MeanVarianceNormalization.
-// Kernels: normalization.h.
+// Kernels: normalization.h; LayerNormalization's int8 form, layer_norm_s8.h.
+#include <algorithm>
+#include <cmath>
 #include <set>
 
+#include "compiler/ir/tensor_data.h"
 #include "compiler/ops/helpers.h"
+#include "compiler/ops/quant_common.h"
+#include "compiler/quant/fixed_point.h"
 
 namespace mote::ops {
 
@@ -22,9 +27,17 @@ int64_t inner_stride(const InferContext& ctx, size_t i, const ir::Shape& inner, 
   return 1;
 }
 
+// The int8 form (quantize-int8): X and Y int8 per tensor, Scale and B the model's
+// float constants, read at compile time; no Mean or InvStdDev output.
+bool s8_ln(const ir::Graph& g, const ir::Node& n) { return !n.inputs.empty() && is_s8_quantized(in(g, n, 0)); }
+
+// The int8 kernel's bounds on the normalised block (layer_norm_s8.h).
+constexpr int64_t kMaxInt8LayerNormElements = 131072;
+
 void ln_infer(InferContext& ctx) {
   ctx.allow_attrs({"axis", "epsilon", "stash_type"});
-  require_float(ctx, 0);
+  const bool s8 = s8_ln(ctx.graph(), ctx.node());
+  if (!s8) require_float(ctx, 0);
   ctx.require(ctx.attr_int("stash_type", 1) == 1, "stash_type {} is not supported (only float)",
               ctx.attr_int("stash_type", 1));
   const ir::Shape& x = ctx.shape(0);
@@ -33,8 +46,19 @@ void ln_infer(InferContext& ctx) {
   ctx.require(ir::shape_elements(inner) > 0, "normalising over an empty set of elements is not supported");
   for (size_t i = 1; i <= 2; ++i) {
     if (i == 2 && !ctx.has_input(2)) break;
-    ctx.require(ctx.dtype(i) == ctx.dtype(0), "input {} element type differs from X", i);
+    if (s8)
+      ctx.require(ctx.dtype(i) == ir::DType::kF32 && ctx.is_const(i), "int8 form: input {} must be a float32 constant",
+                  i);
+    else
+      ctx.require(ctx.dtype(i) == ctx.dtype(0), "input {} element type differs from X", i);
     inner_stride(ctx, i, inner, i == 1 ? "Scale" : "B");
+  }
+  if (s8) {
+    ctx.require(ir::shape_elements(inner) <= kMaxInt8LayerNormElements, "int8 form: more than {} elements per row",
+                kMaxInt8LayerNormElements);
+    for (size_t i = 1; i < ctx.num_outputs(); ++i)
+      ctx.require(ctx.node().outputs[i] == ir::kNoTensor, "int8 form: no Mean or InvStdDev output");
+    return set_s8_output(ctx, x);
   }
   ctx.set_output(0, ctx.dtype(0), x);
   ir::Shape stat(x.begin(), x.begin() + axis);
@@ -45,11 +69,40 @@ void ln_infer(InferContext& ctx) {
 
 Cost ln_cost(const ir::Graph& g, const ir::Node& n) { return {3 * in(g, n, 0).elements()}; }
 
+// The int8 kernel: per element of the row, gamma / s_y as a signed multiplier of
+// the Q16 normalised value and beta / s_y rounded; eps n^2 / s_x^2 as an integer.
+KernelCall ln_s8_lower(const ir::Graph& g, const ir::Node& n, int64_t outer, const ir::Shape& inner) {
+  InferContext ctx(g, n);
+  const int64_t count = ir::shape_elements(inner);
+  const std::vector<double> gamma = ir::data_as_double(in(g, n, 1));
+  const std::vector<double> beta = has_in(n, 2) ? ir::data_as_double(in(g, n, 2)) : std::vector<double>{0.0};
+  const double sx = in(g, n, 0).quant.scale[0], sy = out(g, n, 0).quant.scale[0];
+  const double eps = static_cast<float>(ctx.attr_float("epsilon", 1e-5));
+  const double e = std::min(std::round(eps * static_cast<double>(count) * static_cast<double>(count) / (sx * sx)),
+                            1152921504606846976.0);  // 2^60
+  std::vector<int64_t> mult, shift, bias;
+  for (int64_t i = 0; i < count; ++i) {
+    const double gi = gamma[gamma.size() == 1 ? 0 : static_cast<size_t>(i)];
+    const double bi = beta[beta.size() == 1 ? 0 : static_cast<size_t>(i)];
+    std::string err;
+    const auto m = quant::quantize_multiplier(std::fabs(gi) / (sy * 65536.0), &err);
+    if (!m) throw support::Refusal(fmt::format("int8 LayerNormalization rescaling: {}", err));
+    mult.push_back(gi < 0 ? -int64_t{m->multiplier} : int64_t{m->multiplier});
+    shift.push_back(m->shift);
+    bias.push_back(static_cast<int64_t>(std::clamp(std::round(bi / sy), -1073741824.0, 1073741824.0)));
+  }
+  KernelCall k{"layer_norm_s8.h", "layer_norm_s8", {}, {}, {n.inputs[0]}, {n.outputs[0]}};
+  k.params = {{"outer", outer}, {"n", count}, {"eps_q", static_cast<int64_t>(e)},
+              {"out_zp", int64_t{out(g, n, 0).quant.zero_point[0]}}, {"mult", mult}, {"shift", shift}, {"bias", bias}};
+  return k;
+}
+
 KernelCall ln_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
   InferContext ctx(g, n);
   const ir::Shape& x = in(g, n, 0).shape;
   const int64_t axis = ctx.axis(ctx.attr_int("axis", -1), static_cast<int64_t>(x.size()));
   const ir::Shape inner(x.begin() + axis, x.end());
+  if (s8_ln(g, n)) return ln_s8_lower(g, n, ir::shape_elements(ir::Shape(x.begin(), x.begin() + axis)), inner);
   KernelCall k{"normalization.h", "layer_norm", {ir::dtype_ctype(in(g, n, 0).dtype), "float"}, {}, {}, {}};
   k.params = {{"outer", ir::shape_elements(ir::Shape(x.begin(), x.begin() + axis))},
               {"inner", ir::shape_elements(inner)},
@@ -182,10 +235,35 @@ KernelCall mvn_lower(const ir::Graph& g, const ir::Node& n, const target::Target
   return k;
 }
 
+// LayerNormalization's int8 rule: Scale and B float32 constants of finite values,
+// no Mean or InvStdDev output, at most kMaxInt8LayerNormElements per row; the
+// input is quantized in front (a residual sum usually is float), the output gets
+// its own calibrated parameters.
+std::string ln_int8_form(const ir::Graph& g, const ir::Node& n) {
+  const std::string why = single_output_form(g, n);
+  if (!why.empty()) return why;
+  for (size_t i = 1; i < std::min<size_t>(n.inputs.size(), 3); ++i) {
+    if (n.inputs[i] == ir::kNoTensor) continue;
+    const ir::Tensor& t = in(g, n, i);
+    if (!t.is_constant() || t.dtype != ir::DType::kF32) return "its Scale or B is not a float32 constant";
+    for (double v : ir::data_as_double(t))
+      if (!std::isfinite(v)) return "its Scale or B holds a value that is not finite";
+  }
+  const ir::Shape& x = in(g, n, 0).shape;
+  const int64_t axis = ir::attr_int(n.attrs, "axis", -1);
+  const int64_t a = axis < 0 ? axis + static_cast<int64_t>(x.size()) : axis;
+  if (a < 0 || a >= static_cast<int64_t>(x.size())) return "its axis is out of range";
+  if (ir::shape_elements(ir::Shape(x.begin() + a, x.end())) > kMaxInt8LayerNormElements)
+    return fmt::format("it normalises more than {} elements per row", kMaxInt8LayerNormElements);
+  return "";
+}
+const Int8Rule ln_int8 = {ln_int8_form, 1, /*quantizes_inputs=*/true};
+
 }  // namespace
 
 extern const OpDef op_InstanceNormalization = {"InstanceNormalization", in_infer, nullptr, elems3_cost, in_lower};
-extern const OpDef op_LayerNormalization = {"LayerNormalization", ln_infer, nullptr, ln_cost, ln_lower};
+extern const OpDef op_LayerNormalization = {"LayerNormalization", ln_infer, nullptr, ln_cost, ln_lower, false,
+                                            nullptr, &ln_int8};
 extern const OpDef op_LRN = {"LRN", lrn_infer, nullptr, lrn_cost, lrn_lower};
 extern const OpDef op_MeanVarianceNormalization = {"MeanVarianceNormalization", mvn_infer, nullptr, elems3_cost,
                                                    mvn_lower};

@@ -1,8 +1,13 @@
 // Pad (opset 11+), any element type: modes constant, reflect and edge; pads and constant_value are
 // inputs and must be constants. Negative pads crop (constant and edge modes).
 // Kernel: pad.h, which gathers every output element through per-axis tables of
-// source indices computed here.
+// source indices computed here. An int8 input with quantization parameters
+// passes through (kMovesBytesInt8Rule): the constant is padded as its int8 value.
+#include <algorithm>
+#include <cmath>
+
 #include "compiler/ops/helpers.h"
+#include "compiler/ops/quant_common.h"
 
 namespace mote::ops {
 
@@ -78,14 +83,17 @@ KernelCall lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
       src.push_back(i < 0 ? -1 : i * strides[d]);
     }
   }
+  double value = p.value;
+  if (is_s8_quantized(x))  // the real constant on the tensor's int8 grid
+    value = std::clamp(std::round(value / static_cast<double>(x.quant.scale[0])) + x.quant.zero_point[0], -128.0, 127.0);
   KernelCall k{"pad.h", "pad", {ct}, {}, {n.inputs[0]}, {n.outputs[0]}};
   k.params = {{"count", y.elements()}, {"rank", static_cast<int64_t>(y.shape.size())}, {"out_shape", y.shape},
-              {"value", p.value},      {"table_at", table_at},                         {"src", src}};
+              {"value", value},        {"table_at", table_at},                         {"src", src}};
   return k;
 }
 
 }  // namespace
 
-extern const OpDef op_Pad = {"Pad", infer, nullptr, nullptr, lower};
+extern const OpDef op_Pad = {"Pad", infer, nullptr, nullptr, lower, false, nullptr, &kMovesBytesInt8Rule};
 
 }  // namespace mote::ops

@@ -3,10 +3,12 @@
 // scales or sizes must be constants. Everything data-independent is computed
 // here, following the ONNX reference implementation: per axis, the input index
 // each output index reads (two indices and their weights when interpolating).
-// Kernels: resize.h.
+// Kernels: resize.h. A nearest Resize of an int8 input with quantization
+// parameters moves bytes: it passes through with them.
 #include <cmath>
 
 #include "compiler/ops/helpers.h"
+#include "compiler/ops/quant_common.h"
 
 namespace mote::ops {
 
@@ -69,8 +71,12 @@ Plan plan_of(const InferContext& ctx) {
 void infer(InferContext& ctx) {
   ctx.allow_attrs({"coordinate_transformation_mode", "cubic_coeff_a", "exclude_outside", "extrapolation_value", "mode",
                    "nearest_mode"});
-  require_float(ctx, 0);
-  ctx.set_output(0, ctx.dtype(0), plan_of(ctx).out);
+  const Plan p = plan_of(ctx);
+  if (is_s8_quantized(ctx.input(0)))
+    ctx.require(p.mode == "nearest", "int8 form: only a nearest Resize moves int8 values unchanged");
+  else
+    require_float(ctx, 0);
+  ctx.set_output(0, ctx.dtype(0), p.out);
 }
 
 // Input coordinate of output index o along an axis of n inputs, as the ONNX
@@ -143,8 +149,19 @@ Cost cost(const ir::Graph& g, const ir::Node& n) {
   return {p.mode == "linear" ? out(g, n, 0).elements() * 2 : 0};
 }
 
+// The int8 rule: a nearest Resize copies input values, so it passes int8 through
+// with the input's parameters.
+std::string int8_form(const ir::Graph& g, const ir::Node& n) {
+  const std::string why = single_output_form(g, n);
+  if (!why.empty()) return why;
+  const std::string* mode = ir::attr_string(n.attrs, "mode");
+  if (mode && *mode != "nearest") return "a linear Resize has no int8 kernel yet";
+  return "";
+}
+const Int8Rule resize_int8 = {int8_form, 1, /*quantizes_inputs=*/false, keep_input_params};
+
 }  // namespace
 
-extern const OpDef op_Resize = {"Resize", infer, nullptr, cost, lower};
+extern const OpDef op_Resize = {"Resize", infer, nullptr, cost, lower, false, nullptr, &resize_int8};
 
 }  // namespace mote::ops

@@ -1,5 +1,7 @@
 #include "tests/kernels/layer_cases.h"
 
+#include <string>
+
 #include <fmt/format.h>
 
 #include "compiler/ir/tensor_data.h"
@@ -162,19 +164,20 @@ LayerCase fully_connected(std::mt19937& rng) {
 }
 
 // A residual Add: y = Conv1x1(x) + x (Relu after it, sometimes, fused into the
-// Add), both inputs int8 with their own scales.
-LayerCase residual_add(std::mt19937& rng) {
+// Add), both inputs int8 with their own scales; or the Sub Conv1x1(x) - x, whose
+// kernels are Add's with the second multiplier negated.
+LayerCase residual(std::mt19937& rng, const char* op) {
   const int64_t c = pick(rng, 1, 12), h = pick(rng, 1, 9), w = pick(rng, 1, 11);
   GraphBuilder b;
   const ir::TensorId x = b.input("x", {1, c, h, w});
   const ir::TensorId wt = b.constant("w", {c, c, 1, 1}, normal(rng, c * c, 0.5));
   const ir::TensorId conv = b.node("Conv", {x, wt}, {}, {"conv_out"});
-  const ir::TensorId sum = b.node("Add", {conv, x}, {}, {"sum"});
-  const bool relu = chance(rng, 0.4);
+  const ir::TensorId sum = b.node(op, {conv, x}, {}, {"sum"});
+  const bool relu = std::string(op) == "Add" && chance(rng, 0.4);
   const ir::TensorId y = relu ? b.node("Relu", {sum}, {}, {"y"}) : sum;
   b.output(y);
   LayerCase lc;
-  lc.description = fmt::format("residual add C={} in {}x{}{}", c, h, w, relu ? ", Relu" : "");
+  lc.description = fmt::format("residual {} C={} in {}x{}{}", op, c, h, w, relu ? ", Relu" : "");
   lc.ranges.ranges["x"] = range(rng, 3.0);
   lc.ranges.ranges["conv_out"] = range(rng, 4.0);
   lc.ranges.ranges["sum"] = range(rng, 6.0);
@@ -182,6 +185,101 @@ LayerCase residual_add(std::mt19937& rng) {
   lc.graph = std::move(b.g);
   return lc;
 }
+
+// A pointwise Conv (int8 output with a real scale, a Relu fused into it so that
+// fold-batch-norm leaves what follows alone) feeding `op`: the per-channel ops.
+struct AfterConv {
+  GraphBuilder b;
+  ir::TensorId y;
+  int64_t c, h, w;
+};
+AfterConv after_conv(std::mt19937& rng, int64_t c, int64_t h, int64_t w) {
+  AfterConv a{GraphBuilder(), ir::kNoTensor, c, h, w};
+  const ir::TensorId x = a.b.input("x", {1, c, h, w});
+  const ir::TensorId conv = a.b.node("Conv", {x, a.b.constant("w", {c, c, 1, 1}, normal(rng, c * c, 0.5))}, {}, {"conv_out"});
+  a.y = a.b.node("Relu", {conv}, {}, {"relu_out"});
+  return a;
+}
+LayerCase finish(AfterConv& a, std::mt19937& rng, ir::TensorId y, std::string description) {
+  a.b.output(y);
+  LayerCase lc;
+  lc.description = fmt::format("{} C={} in {}x{}", description, a.c, a.h, a.w);
+  lc.ranges.ranges["x"] = range(rng, 3.0);
+  lc.ranges.ranges["conv_out"] = range(rng, 4.0);
+  lc.ranges.ranges["relu_out"] = {0.0f, lc.ranges.ranges["conv_out"].hi};
+  lc.ranges.ranges["y"] = range(rng, 4.0);
+  lc.graph = std::move(a.b.g);
+  return lc;
+}
+
+// A standalone BatchNormalization; `big` channels (at least 256 elements each)
+// take the table per channel, the others the fast requantization.
+LayerCase batch_norm(std::mt19937& rng, bool big) {
+  const int64_t c = pick(rng, 1, 12);
+  const int64_t h = big ? pick(rng, 16, 24) : pick(rng, 1, 15), w = big ? pick(rng, 16, 24) : pick(rng, 1, 15);
+  AfterConv a = after_conv(rng, c, h, w);
+  std::vector<double> scale = normal(rng, c, 1.0), var;
+  for (int64_t i = 0; i < c; ++i) var.push_back(0.2 + std::fabs(normal(rng, 1, 1.0)[0]));
+  const ir::TensorId y = a.b.node("BatchNormalization",
+                                  {a.y, a.b.constant("s", {c}, scale), a.b.constant("beta", {c}, normal(rng, c, 0.5)),
+                                   a.b.constant("mean", {c}, normal(rng, c, 0.5)), a.b.constant("var", {c}, var)},
+                                  {}, {"y"});
+  return finish(a, rng, y, "batch norm");
+}
+LayerCase batch_norm_small(std::mt19937& rng) { return batch_norm(rng, false); }
+LayerCase batch_norm_big(std::mt19937& rng) { return batch_norm(rng, true); }
+
+// PRelu with one slope per channel (at least 256 elements per channel) or one in all.
+LayerCase prelu(std::mt19937& rng) {
+  const bool per_channel = chance(rng, 0.6);
+  const int64_t c = pick(rng, 1, 10), h = pick(rng, 16, 20), w = pick(rng, 16, 20);
+  AfterConv a = after_conv(rng, c, h, w);
+  const ir::Shape slope_shape = per_channel ? ir::Shape{c, 1, 1} : ir::Shape{1};
+  std::vector<double> slope = normal(rng, per_channel ? c : 1, 0.3);
+  const ir::TensorId y = a.b.node("PRelu", {a.b.node("Sub", {a.y, a.b.constant("half", {}, {0.5})}, {}, {"shifted"}),
+                                            a.b.constant("slope", slope_shape, slope)},
+                                  {}, {"y"});
+  LayerCase lc = finish(a, rng, y, per_channel ? "PRelu per channel" : "PRelu");
+  lc.ranges.ranges["shifted"] = {-0.5f, 3.5f};
+  return lc;
+}
+
+// ReduceMean over the trailing axes (a global average pool's rows), keepdims or not.
+LayerCase mean_rows(std::mt19937& rng) {
+  const int64_t c = pick(rng, 1, 12), h = pick(rng, 1, 12), w = pick(rng, 1, 13);
+  AfterConv a = after_conv(rng, c, h, w);
+  const bool only_w = chance(rng, 0.3);
+  const std::vector<int64_t> axes = only_w ? std::vector<int64_t>{3} : std::vector<int64_t>{2, 3};
+  const ir::TensorId y =
+      a.b.node("ReduceMean", {a.y}, {{"axes", axes}, {"keepdims", int64_t{chance(rng, 0.5)}}}, {"y"});
+  return finish(a, rng, y, only_w ? "mean over W" : "mean over H, W");
+}
+
+// A MatMul of two activations (attention's Q K^T) from the one input the tester
+// feeds: x (1, H, M, K) by the transpose of a rescaled x (other parameters), all
+// heads or only the first (a B broadcast over the heads).
+LayerCase matmul_two(std::mt19937& rng) {
+  const int64_t h = pick(rng, 1, 3), m = pick(rng, 1, 9), k = pick(rng, 1, 40);
+  const bool shared_b = chance(rng, 0.3);
+  GraphBuilder b;
+  const ir::TensorId x = b.input("x", {1, h, m, k});
+  ir::TensorId s = b.node("Mul", {x, b.constant("c", {}, {-0.75})}, {}, {"scaled"});
+  if (shared_b)
+    s = b.node("Slice", {s, b.constant_ints("starts", {0}), b.constant_ints("ends", {1}), b.constant_ints("axes", {1})},
+               {}, {"first_head"});
+  const ir::TensorId t = b.node("Transpose", {s}, {{"perm", std::vector<int64_t>{0, 1, 3, 2}}}, {"t"});
+  b.output(b.node("MatMul", {x, t}, {}, {"y"}));
+  LayerCase lc;
+  lc.description = fmt::format("MatMul of two activations {}x({}x{}) by {}x({}x{})", h, m, k, shared_b ? 1 : h, k, m);
+  lc.ranges.ranges["x"] = range(rng, 3.0);
+  lc.ranges.ranges["scaled"] = range(rng, 2.5);
+  lc.ranges.ranges["y"] = range(rng, 12.0);
+  lc.graph = std::move(b.g);
+  return lc;
+}
+
+LayerCase residual_add(std::mt19937& rng) { return residual(rng, "Add"); }
+LayerCase residual_sub(std::mt19937& rng) { return residual(rng, "Sub"); }
 
 // Average pooling with every window inside the input, after a pointwise Conv so
 // that its input is int8 with a real scale; its output calibrated too (requantized).
@@ -251,6 +349,12 @@ const std::vector<Family>& families() {
       {"conv_s8", "Conv", true, general_conv},     {"pointwise_s8", "Conv", true, pointwise},
       {"dwconv3x3_s8", "Conv", true, depthwise3x3}, {"dwconv_s8", "Conv", true, depthwise},
       {"fc_s8", "Gemm", true, fully_connected},     {"add_s8", "Add", true, residual_add},
+      {"sub_s8", "Sub", true, residual_sub},
+      {"bn_s8", "BatchNormalization", true, batch_norm_small},
+      {"bn_lut_s8", "BatchNormalization", true, batch_norm_big},
+      {"prelu_s8", "PRelu", true, prelu},
+      {"mean_s8", "ReduceMean", true, mean_rows},
+      {"matmul_s8", "MatMul", true, matmul_two},
       {"avgpool_s8", "AveragePool", true, avg_pool_window},
       {"gavgpool_s8", "GlobalAveragePool", true, avg_pool_global},
       {"conv_f32", "Conv", false, general_conv_f32}, {"dwconv3x3_f32", "Conv", false, depthwise3x3_f32},

@@ -1,12 +1,12 @@
 #!/usr/bin/python3
-"""Build the test model of the int8 activations (issue 11): the forms PyTorch
-exports for MobileNetV3 / EfficientNet-style blocks, each of which stayed float
-before their int8 rules.
+"""Build the test models of the int8 activations and layers (issue 11): the
+forms PyTorch exports, each of which stayed float before its int8 rule.
 
     /usr/bin/python3 tests/models/build_activation_models.py
 
-Writes tests/models/act_block/ in the ONNX backend-test layout (model.onnx,
-test_data_set_{0,1,2}/input_0.pb and output_0.pb), opset 14:
+Writes tests/models/act_block/ and tests/models/layer_block/ in the ONNX
+backend-test layout (model.onnx, test_data_set_{0,1,2}/input_0.pb and
+output_0.pb), opset 14. act_block, for MobileNetV3 / EfficientNet-style blocks:
 
     input 1x3x16x16
     Sub 0.5, Div 0.25                                       (normalisation inside the model)
@@ -21,6 +21,18 @@ test_data_set_{0,1,2}/input_0.pb and output_0.pb), opset 14:
     Conv 1x1 16            -> Elu
     Conv 1x1 16            -> GELU as exported: Div sqrt(2), Erf, Add 1, Mul by its input, Mul 0.5
     GlobalAveragePool -> Flatten -> Gemm 16->10 -> Softmax -> output 1x10
+
+layer_block, the layers a PyTorch or tf2onnx export leaves between convolutions:
+
+    input 1x4x16x16
+    BatchNormalization                                      (normalisation at the input, nothing to fold into)
+    Conv 3x3 8 -> PRelu (slope per channel, 8x1x1, as nn.PReLU(8) exports)
+    Pad reflect 1 -> MaxPool 3x3 stride 2                   (1x8x8x8)
+    Conv 3x3 16 -> Relu -> BatchNormalization               (after the Relu: not folded)
+    Resize nearest x2                                       (1x16x16x16)
+    Sub of a 1x1 Conv of the PRelu's output                 (two activations)
+    ReduceMean over H, W (keepdims 0)                       (1x16, tf2onnx's global average pool)
+    BatchNormalization (rank 2, BatchNorm1d) -> Gemm 16->10 -> Softmax -> output 1x10
 
 Weights He-normal, biases small, inputs standard-normal, all from
 numpy.random.default_rng(21) (a rerun writes the same files). The expected
@@ -89,12 +101,59 @@ def act_block_model(rng):
     w = rng.normal(0.0, np.sqrt(1.0 / 16), size=(10, 16)).astype(np.float32)
     b = rng.normal(0.0, 0.1, size=(10,)).astype(np.float32)
     logits = node("Gemm", [pooled, init("fc_w", w), init("fc_b", b)], "fc", transB=1)
+    return classifier_model("act_block", nodes, inits, logits, [1, 3, 16, 16])
+
+
+def layer_block_model(rng):
+    inits, nodes = [], []
+
+    def init(name, array):
+        inits.append(numpy_helper.from_array(np.asarray(array, dtype=np.float32), name=name))
+        return name
+
+    def node(op, inputs, name, **attrs):
+        nodes.append(helper.make_node(op, inputs, [name], name=name, **attrs))
+        return name
+
+    def conv(name, x, c_in, c_out, k):
+        w = rng.normal(0.0, np.sqrt(2.0 / (c_in * k * k)), size=(c_out, c_in, k, k))
+        b = rng.normal(0.0, 0.1, size=(c_out,))
+        p = k // 2
+        return node("Conv", [x, init(name + "_w", w), init(name + "_b", b)], name, kernel_shape=[k, k],
+                    pads=[p, p, p, p])
+
+    def batch_norm(name, x, c):
+        stats = [init(name + "_scale", rng.uniform(0.5, 1.5, size=c)), init(name + "_bias", rng.normal(0, 0.2, size=c)),
+                 init(name + "_mean", rng.normal(0, 0.3, size=c)), init(name + "_var", rng.uniform(0.5, 2.0, size=c))]
+        return node("BatchNormalization", [x] + stats, name, epsilon=1e-5)
+
+    x = batch_norm("input_norm", "input", 4)
+    c1 = conv("conv1", x, 4, 8, 3)
+    a1 = node("PRelu", [c1, init("prelu1_slope", rng.uniform(0.05, 0.3, size=(8, 1, 1)))], "prelu1")
+    padded = node("Pad", [a1, inits_int64(inits, "pad1_pads", [0, 0, 1, 1, 0, 0, 1, 1])], "pad1", mode="reflect")
+    pooled = node("MaxPool", [padded], "pool1", kernel_shape=[3, 3], strides=[2, 2])
+    a2 = batch_norm("bn2", node("Relu", [conv("conv2", pooled, 8, 16, 3)], "relu2"), 16)
+    up = node("Resize", [a2, "", init("up_scales", [1, 1, 2, 2])], "upsample", mode="nearest")
+    diff = node("Sub", [up, conv("skip", a1, 8, 16, 1)], "skip_sub")
+    mean = node("ReduceMean", [diff], "mean", axes=[2, 3], keepdims=0)
+    w = rng.normal(0.0, np.sqrt(1.0 / 16), size=(10, 16))
+    logits = node("Gemm", [batch_norm("fc_norm", mean, 16), init("fc_w", w), init("fc_b", rng.normal(0, 0.1, size=10))],
+                  "fc", transB=1)
+    return classifier_model("layer_block", nodes, inits, logits, [1, 4, 16, 16])
+
+
+def inits_int64(inits, name, values):
+    inits.append(numpy_helper.from_array(np.asarray(values, dtype=np.int64), name=name))
+    return name
+
+
+def classifier_model(name, nodes, inits, logits, input_shape, opset=14):
+    """The test models' last step: a Softmax over 10 logits, and the model."""
     nodes.append(helper.make_node("Softmax", [logits], ["output"], name="softmax", axis=1))
-    graph = helper.make_graph(nodes, "act_block",
-                              [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 3, 16, 16])],
+    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("input", TensorProto.FLOAT, input_shape)],
                               [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 10])], inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)], producer_name="mote-tests")
-    model.ir_version = 7
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], producer_name="mote-tests")
+    model.ir_version = 7 if opset < 17 else 8  # the IR version each opset came with
     return model
 
 
@@ -104,6 +163,10 @@ def main():
     inputs = [rng.normal(0.0, 1.0, size=(1, 3, 16, 16)).astype(np.float32) for _ in range(SETS)]
     version = write_test_model(os.path.join(HERE, "act_block"), model, inputs)
     print(f"wrote tests/models/act_block ({SETS} sets, onnxruntime {version})")
+    model = layer_block_model(rng)
+    inputs = [rng.normal(0.0, 1.0, size=(1, 4, 16, 16)).astype(np.float32) for _ in range(SETS)]
+    version = write_test_model(os.path.join(HERE, "layer_block"), model, inputs)
+    print(f"wrote tests/models/layer_block ({SETS} sets, onnxruntime {version})")
 
 
 if __name__ == "__main__":

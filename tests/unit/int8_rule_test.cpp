@@ -25,11 +25,12 @@ TEST_CASE("int8 rules: the ops that have one are those docs/int8.md lists", "[qu
     CHECK((d->int8->activations >= 1 || d->int8->activations == ops::kAllInputs));
     if (d->int8->int16) int16.insert(d->op);
   }
-  CHECK(with_rule == std::set<std::string>{"Add", "AveragePool", "Concat", "Conv", "DepthToSpace", "Div", "Elu", "Erf", "Exp",
-                                           "Expand", "Flatten", "Gather", "Gemm", "GlobalAveragePool",
-                                           "GlobalMaxPool", "HardSigmoid", "HardSwish", "LeakyRelu", "MatMul",
-                                           "MaxPool", "Mul", "Reshape", "Sigmoid", "Slice", "Softmax", "Softplus",
-                                           "Softsign", "SpaceToDepth", "Squeeze", "Sub", "Tanh", "Tile", "Transpose",
+  CHECK(with_rule == std::set<std::string>{"Add", "AveragePool", "BatchNormalization", "Concat", "Conv",
+                                           "DepthToSpace", "Div", "Elu", "Erf", "Exp", "Expand", "Flatten", "Gather",
+                                           "Gemm", "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "HardSwish",
+                                           "LayerNormalization", "LeakyRelu", "MatMul", "MaxPool", "Mul", "PRelu", "Pad", "ReduceMean",
+                                           "Reshape", "Resize", "Sigmoid", "Slice", "Softmax", "Softplus", "Softsign",
+                                           "SpaceToDepth", "Squeeze", "Sub", "Tanh", "Tile", "Transpose",
                                            "Unsqueeze"});
   CHECK(int16 == std::set<std::string>{"Conv", "Gemm", "MatMul"});
 }
@@ -95,32 +96,40 @@ TEST_CASE("int8 rules: ops that only move bytes pass int8 through with its param
   }
 }
 
-TEST_CASE("int8 rules: a Sub or Div by a constant becomes the int8 Add of -c or Mul by 1/c", "[quantize][int8_rule]") {
+TEST_CASE("int8 rules: a Sub keeps its constant on its own range, a Div by a constant becomes the int8 Mul by 1/c",
+          "[quantize][int8_rule]") {
   test::GraphBuilder b;
   const auto x = b.input("x", {1, 3});
   const auto s = b.node("Sub", {x, b.constant("mean", {3}, {0.5, 1.0, -2.0})}, {}, {"s"});
   const auto d = b.node("Div", {s, b.constant("std", {}, {0.25})}, {}, {"d"});
-  const auto e = b.node("Div", {d, x}, {}, {"e"});  // by an activation: stays float
+  const auto t = b.node("Sub", {d, x}, {}, {"t"});  // of two activations: int8 too
+  const auto e = b.node("Div", {t, x}, {}, {"e"});  // by an activation: stays float
   b.output(e);
   passes::resolve(b.g);
   passes::QuantizeOptions o;
-  for (const char* n : {"x", "s", "d", "e"}) o.ranges[n] = {-8.0f, 8.0f};
+  for (const char* n : {"x", "s", "d", "t", "e"}) o.ranges[n] = {-8.0f, 8.0f};
   const passes::QuantizeReport r = passes::quantize_int8(b.g, o);
   REQUIRE(verifier::verify(b.g).empty());
-  CHECK(r.quantized_nodes == 2);
+  CHECK(r.quantized_nodes == 3);
   REQUIRE(r.float_layers.size() == 1);
   CHECK(r.float_layers[0].reason == "a Div of two activations has no int8 kernel yet (by a constant it has)");
   const ir::Node* add = nullptr;
   const ir::Node* mul = nullptr;
+  const ir::Node* sub2 = nullptr;
   for (const ir::Node& n : b.g.nodes) {
     const std::string& y = b.g.tensor(n.outputs[0]).name;
     if (y == "s_int8") add = &n;
     if (y == "d_int8") mul = &n;
+    if (y == "t_int8") sub2 = &n;
   }
   REQUIRE(add);
   REQUIRE(mul);
-  CHECK(add->op == "Add");
+  REQUIRE(sub2);
+  CHECK(add->op == "Sub");
   CHECK(mul->op == "Mul");
+  CHECK(sub2->op == "Sub");
+  CHECK(b.g.tensor(sub2->inputs[0]).dtype == ir::DType::kI8);
+  CHECK(b.g.tensor(sub2->inputs[1]).dtype == ir::DType::kI8);
   auto real = [&](const ir::Node& n) {
     const ir::Tensor& c = b.g.tensor(n.inputs[1]);
     REQUIRE(c.dtype == ir::DType::kI8);
@@ -128,9 +137,9 @@ TEST_CASE("int8 rules: a Sub or Div by a constant becomes the int8 Add of -c or 
     for (int64_t q : ir::data_as_int(c)) v.push_back(c.quant.scale[0] * (q - c.quant.zero_point[0]));
     return std::make_pair(v, static_cast<double>(c.quant.scale[0]));
   };
-  const auto [neg, ns] = real(*add);
-  const std::vector<double> want_neg = {-0.5, -1.0, 2.0};
-  for (size_t i = 0; i < 3; ++i) CHECK(std::fabs(neg[i] - want_neg[i]) <= ns / 2);
+  const auto [mean, ms] = real(*add);
+  const std::vector<double> want_mean = {0.5, 1.0, -2.0};
+  for (size_t i = 0; i < 3; ++i) CHECK(std::fabs(mean[i] - want_mean[i]) <= ms / 2);
   const auto [rec, rs] = real(*mul);
   CHECK(std::fabs(rec[0] - 4.0) <= rs / 2);
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "compiler/quant/fixed_point.h"
+#include "random_s8.h"
 
 namespace ps {
 #include "codegen/kernels/common.h"
@@ -25,13 +26,7 @@ using ps::idx_t;
 
 namespace {
 
-std::vector<int8_t> random_s8(size_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_int_distribution<int> d(-128, 127);
-  std::vector<int8_t> v(n);
-  for (int8_t& x : v) x = static_cast<int8_t>(d(rng));
-  return v;
-}
+using mote::test::random_s8;
 
 // The 2-D window of output (oh, ow): input positions inside the real input and
 // the padded count, as ONNX defines them (ceil_mode windows cut at the padded edge).
