@@ -34,8 +34,22 @@ inline int32_t k_normalize_q16(int64_t c, uint64_t inv, int shift) {
   return static_cast<int32_t>(p >= 0 ? (p + half) >> shift : -((-p + half) >> shift));
 }
 
+// Requantization of element i: the general form, or requant.h's fast one (rq_*),
+// exact for the normalised value's bound when the compiler sets rq_fast.
+// (A class template, not `if constexpr`: the generated code is C++14 too.)
+template <class P, bool Fast>
+struct k_ln_scale {
+  static int32_t apply(int32_t u, idx_t i) { return k_mul_by_quantized_multiplier(u, P::mult[i], P::shift[i]); }
+};
 template <class P>
-void layer_norm_s8(const int8_t* x, int8_t* y) {
+struct k_ln_scale<P, true> {
+  static int32_t apply(int32_t u, idx_t i) {
+    return k_requantize_fast(u, P::rq_mult[i], P::rq_add[i], P::rq_shift[i], P::rq_pre[i]);
+  }
+};
+
+template <class P, bool Fast>
+K_NOINLINE void layer_norm_s8_with(const int8_t* x, int8_t* y) {
   static_assert(P::n > 0 && P::n <= 131072, "|n q - S| < 2^25 and n * sum q^2 within int64");
   static_assert(P::eps_q >= 0 && P::eps_q <= (static_cast<int64_t>(1) << 60), "E within 60 bits");
   for (idx_t o = 0; o < P::outer; ++o) {
@@ -61,9 +75,21 @@ void layer_norm_s8(const int8_t* x, int8_t* y) {
     for (idx_t i = 0; i < P::n; ++i) {
       const int64_t c = static_cast<int64_t>(P::n) * xr[i] - s;
       const int32_t u = v == 0 ? 0 : k_normalize_q16(c, inv, shift);
-      const int64_t out = static_cast<int64_t>(k_mul_by_quantized_multiplier(u, P::mult[i], P::shift[i])) +
-                          P::bias[i] + P::out_zp;
+      const int64_t out = static_cast<int64_t>(k_ln_scale<P, Fast>::apply(u, i)) + P::bias[i] + P::out_zp;
       yr[i] = static_cast<int8_t>(out < -128 ? -128 : out > 127 ? 127 : out);
     }
   }
+}
+
+template <class P>
+void layer_norm_s8(const int8_t* x, int8_t* y) {
+  layer_norm_s8_with<P, false>(x, y);
+}
+
+// The same with the fast requantization per element (rq_fast, rq_mult[n], rq_add[n],
+// rq_shift[n], rq_pre[n]): bit for bit layer_norm_s8.
+template <class P>
+void layer_norm_s8_fast(const int8_t* x, int8_t* y) {
+  static_assert(P::rq_fast, "the fast requantization must be exact for this layer");
+  layer_norm_s8_with<P, true>(x, y);
 }

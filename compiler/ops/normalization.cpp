@@ -7,6 +7,7 @@
 #include "compiler/ir/tensor_data.h"
 #include "compiler/ops/helpers.h"
 #include "compiler/ops/quant_common.h"
+#include "compiler/ops/s8_kernels.h"
 #include "compiler/quant/fixed_point.h"
 
 namespace mote::ops {
@@ -97,7 +98,7 @@ KernelCall ln_s8_lower(const ir::Graph& g, const ir::Node& n, int64_t outer, con
   return k;
 }
 
-KernelCall ln_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
+KernelCall ln_call(const ir::Graph& g, const ir::Node& n) {
   InferContext ctx(g, n);
   const ir::Shape& x = in(g, n, 0).shape;
   const int64_t axis = ctx.axis(ctx.attr_int("axis", -1), static_cast<int64_t>(x.size()));
@@ -113,6 +114,38 @@ KernelCall ln_lower(const ir::Graph& g, const ir::Node& n, const target::Target&
   k.inputs = {n.inputs[0], n.inputs[1], has_in(n, 2) ? n.inputs[2] : ir::kNoTensor};
   for (size_t i = 0; i < 3; ++i) k.outputs.push_back(i < n.outputs.size() ? n.outputs[i] : ir::kNoTensor);
   return k;
+}
+
+// The int8 kernel with requant.h's fast requantization of each element, exact for
+// the normalised value's bound: |c_i| <= sqrt(n D) (the c_j squared sum to n D), so
+// |u_i| <= sqrt(n) 2^16, plus the rounding of u and of the row's multiplier.
+KernelCall ln_s8_fast_call(const ir::Graph& g, const ir::Node& n) {
+  KernelCall k = ln_call(g, n);
+  const int64_t count = std::get<int64_t>(param(k.params, "n"));
+  const auto& mult = std::get<std::vector<int64_t>>(param(k.params, "mult"));
+  const auto& shift = std::get<std::vector<int64_t>>(param(k.params, "shift"));
+  const auto bound = static_cast<int64_t>(std::ceil(std::sqrt(static_cast<double>(count)) * 65536.0 * (1 + 1e-6))) + 2;
+  add_fast_requant(k.params, mult, shift, count, bound);
+  k.kernel = "layer_norm_s8_fast";
+  return k;
+}
+std::string applies_ln_s8_fast(const ir::Graph& g, const ir::Node& n) {
+  if (!s8_ln(g, n)) return "not the int8 form";
+  return std::get<int64_t>(param(ln_s8_fast_call(g, n).params, "rq_fast")) ? ""
+                                                                           : "its requantization needs the general form";
+}
+KernelCall make_ln_s8_fast(ir::Graph& g, const ir::Node& n, const target::Target&) { return ln_s8_fast_call(g, n); }
+std::string applies_ln_s8(const ir::Graph& g, const ir::Node& n) { return s8_ln(g, n) ? "" : "not the int8 form"; }
+std::string applies_ln_float(const ir::Graph& g, const ir::Node& n) { return s8_ln(g, n) ? "the int8 form" : ""; }
+KernelCall make_ln(ir::Graph& g, const ir::Node& n, const target::Target&) { return ln_call(g, n); }
+
+const std::vector<Variant>& ln_variants() {
+  static const std::vector<Variant> v = {
+      {"layer_norm_s8_1x1_scalar", 0, applies_ln_s8_fast, make_ln_s8_fast},
+      {"layer_norm_s8_ref", 0, applies_ln_s8, make_ln, /*reference=*/true},
+      {"layer_norm_ref", 0, applies_ln_float, make_ln, /*reference=*/true},
+  };
+  return v;
 }
 
 // --- InstanceNormalization ----------------------------------------------------
@@ -262,8 +295,8 @@ const Int8Rule ln_int8 = {ln_int8_form, 1, /*quantizes_inputs=*/true};
 }  // namespace
 
 extern const OpDef op_InstanceNormalization = {"InstanceNormalization", in_infer, nullptr, elems3_cost, in_lower};
-extern const OpDef op_LayerNormalization = {"LayerNormalization", ln_infer, nullptr, ln_cost, ln_lower, false,
-                                            nullptr, &ln_int8};
+extern const OpDef op_LayerNormalization = {"LayerNormalization", ln_infer, nullptr, ln_cost, nullptr, false,
+                                            ln_variants, &ln_int8};
 extern const OpDef op_LRN = {"LRN", lrn_infer, nullptr, lrn_cost, lrn_lower};
 extern const OpDef op_MeanVarianceNormalization = {"MeanVarianceNormalization", mvn_infer, nullptr, elems3_cost,
                                                    mvn_lower};

@@ -278,6 +278,23 @@ LayerCase matmul_two(std::mt19937& rng) {
   return lc;
 }
 
+// LayerNormalization over the last axis of (1, rows, n), gammas of either sign.
+LayerCase layer_norm(std::mt19937& rng) {
+  const int64_t rows = pick(rng, 1, 6), n = pick(rng, 1, 96);
+  GraphBuilder b;
+  const ir::TensorId x = b.input("x", {1, rows, n});
+  const ir::TensorId y = b.node("LayerNormalization",
+                                {x, b.constant("gamma", {n}, normal(rng, n, 1.0)), b.constant("beta", {n}, normal(rng, n, 0.3))},
+                                {{"axis", int64_t{-1}}}, {"y"});
+  b.output(y);
+  LayerCase lc;
+  lc.description = fmt::format("LayerNormalization of {} rows of {}", rows, n);
+  lc.ranges.ranges["x"] = range(rng, 3.0);
+  lc.ranges.ranges["y"] = range(rng, 4.0);
+  lc.graph = std::move(b.g);
+  return lc;
+}
+
 LayerCase residual_add(std::mt19937& rng) { return residual(rng, "Add"); }
 LayerCase residual_sub(std::mt19937& rng) { return residual(rng, "Sub"); }
 
@@ -355,6 +372,7 @@ const std::vector<Family>& families() {
       {"prelu_s8", "PRelu", true, prelu},
       {"mean_s8", "ReduceMean", true, mean_rows},
       {"matmul_s8", "MatMul", true, matmul_two},
+      {"ln_s8", "LayerNormalization", true, layer_norm},
       {"avgpool_s8", "AveragePool", true, avg_pool_window},
       {"gavgpool_s8", "GlobalAveragePool", true, avg_pool_global},
       {"conv_f32", "Conv", false, general_conv_f32}, {"dwconv3x3_f32", "Conv", false, depthwise3x3_f32},
