@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "compiler/ir/tensor_data.h"
+#include "compiler/ops/batch_norm.h"
 #include "compiler/ops/helpers.h"
 
 namespace mote::passes {
@@ -13,10 +14,8 @@ namespace {
 
 bool is_float(ir::DType t) { return t == ir::DType::kF32 || t == ir::DType::kF64; }
 
-// Per channel: y = s * x + t, the BatchNormalization's affine form.
-struct Affine {
-  std::vector<double> s, t;
-};
+// Per channel: y = scale * x + shift, the BatchNormalization's affine form.
+using Affine = ops::BatchNormAffine;
 
 class Folder {
  public:
@@ -68,21 +67,7 @@ class Folder {
     if (!is_float(x.dtype) || x.shape.size() < 2) return false;
     for (size_t i = 1; i < 5; ++i)
       if (!const_float(bn.inputs[i], x.dtype) || g_.tensor(bn.inputs[i]).shape != ir::Shape{x.shape[1]}) return false;
-    const double eps = ir::attr_float(bn.attrs, "epsilon", 1e-5);
-    if (!std::isfinite(eps)) return false;
-    // ONNX stores epsilon as a float; the kernels and onnxruntime add that float.
-    const double epsf = static_cast<double>(static_cast<float>(eps));
-    const std::vector<double> scale = ir::data_as_double(g_.tensor(bn.inputs[1]));
-    const std::vector<double> bias = ir::data_as_double(g_.tensor(bn.inputs[2]));
-    const std::vector<double> mean = ir::data_as_double(g_.tensor(bn.inputs[3]));
-    const std::vector<double> var = ir::data_as_double(g_.tensor(bn.inputs[4]));
-    for (size_t c = 0; c < scale.size(); ++c) {
-      const double s = scale[c] / std::sqrt(var[c] + epsf);
-      if (!std::isfinite(s)) return false;
-      a.s.push_back(s);
-      a.t.push_back(bias[c] - s * mean[c]);
-    }
-    return true;
+    return ops::batch_norm_affine(g_, bn, a);
   }
 
   // A new constant: folded weights get their own tensor, since the old one may
@@ -107,13 +92,13 @@ class Folder {
     if (ops::has_in(n, 2) && !const_float(n.inputs[2], dt)) return false;
     const ir::Tensor& wt = g_.tensor(n.inputs[1]);
     const auto m = static_cast<size_t>(wt.shape.empty() ? 0 : wt.shape[0]);
-    if (m != a.s.size() || m == 0) return false;
+    if (m != a.scale.size() || m == 0) return false;
     std::vector<double> w = ir::data_as_double(wt);
     const size_t per = w.size() / m;
-    for (size_t e = 0; e < w.size(); ++e) w[e] *= a.s[e / per];
+    for (size_t e = 0; e < w.size(); ++e) w[e] *= a.scale[e / per];
     std::vector<double> b(m, 0.0);
     if (ops::has_in(n, 2)) b = ir::data_as_double(g_.tensor(n.inputs[2]));
-    for (size_t c = 0; c < m; ++c) b[c] = a.s[c] * b[c] + a.t[c];
+    for (size_t c = 0; c < m; ++c) b[c] = a.scale[c] * b[c] + a.shift[c];
     const ir::Shape wshape = wt.shape;
     const std::string wname = wt.name;
     n.inputs.resize(3, ir::kNoTensor);
@@ -132,14 +117,14 @@ class Folder {
     if (!std::isfinite(alpha) || !std::isfinite(beta)) return false;
     const ir::Shape& y = g_.tensor(n.outputs[0]).shape;
     const ir::Tensor& bt = g_.tensor(n.inputs[1]);
-    if (y.size() != 2 || bt.shape.size() != 2 || static_cast<size_t>(y[1]) != a.s.size()) return false;
+    if (y.size() != 2 || bt.shape.size() != 2 || static_cast<size_t>(y[1]) != a.scale.size()) return false;
     const bool tb = ir::attr_int(n.attrs, "transB", 0) != 0;
     const int64_t rows = y[0], cols = y[1];
     std::vector<double> w = ir::data_as_double(bt);
     const int64_t bcols = bt.shape[1];
     for (size_t e = 0; e < w.size(); ++e) {
       const int64_t r = static_cast<int64_t>(e) / bcols, c = static_cast<int64_t>(e) % bcols;
-      w[e] *= a.s[static_cast<size_t>(tb ? r : c)];
+      w[e] *= a.scale[static_cast<size_t>(tb ? r : c)];
     }
     // C broadcasts to [rows, cols] from rank 0, 1 or 2; keep one row unless it varies by row.
     std::vector<double> cv{0.0};
@@ -156,7 +141,7 @@ class Folder {
     for (int64_t i = 0; i < out_rows; ++i)
       for (int64_t j = 0; j < cols; ++j) {
         const double v = cv[static_cast<size_t>((cs[0] == 1 ? 0 : i) * cs[1] + (cs[1] == 1 ? 0 : j))];
-        c[static_cast<size_t>(i * cols + j)] = a.s[static_cast<size_t>(j)] * beta * v + a.t[static_cast<size_t>(j)];
+        c[static_cast<size_t>(i * cols + j)] = a.scale[static_cast<size_t>(j)] * beta * v + a.shift[static_cast<size_t>(j)];
       }
     const ir::Shape bshape = bt.shape;
     const std::string bname = bt.name;

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "compiler/ops/batch_norm.h"
+
 #include "compiler/ir/tensor_data.h"
 #include "compiler/ops/helpers.h"
 #include "compiler/ops/lut_s8.h"
@@ -139,22 +141,12 @@ const std::vector<Variant>& variants() {
   return v;
 }
 
-// y = k[c] * x + d[c], k = scale / sqrt(var + epsilon), d = bias - mean * k, in
-// double; empty when a value is not finite.
-struct Affine {
-  std::vector<double> k, d;
-};
-Affine affine_of(const ir::Graph& g, const ir::Node& n) {
-  const std::vector<double> scale = ir::data_as_double(in(g, n, 1)), bias = ir::data_as_double(in(g, n, 2)),
-                            mean = ir::data_as_double(in(g, n, 3)), var = ir::data_as_double(in(g, n, 4));
-  const double eps = static_cast<double>(static_cast<float>(ir::attr_float(n.attrs, "epsilon", 1e-5)));
-  Affine a;
-  for (size_t c = 0; c < scale.size(); ++c) {
-    const double k = scale[c] / std::sqrt(var[c] + eps), d = bias[c] - mean[c] * k;
-    if (!std::isfinite(k) || !std::isfinite(d)) return {};
-    a.k.push_back(k);
-    a.d.push_back(d);
-  }
+// The affine with a finite shift on every channel too (the int8 bias), or empty.
+BatchNormAffine finite_affine(const ir::Graph& g, const ir::Node& n) {
+  BatchNormAffine a;
+  if (!batch_norm_affine(g, n, a)) return {};
+  for (double d : a.shift)
+    if (!std::isfinite(d)) return {};
   return a;
 }
 
@@ -170,18 +162,19 @@ std::string int8_form(const ir::Graph& g, const ir::Node& n) {
       return "its scale, bias, mean and variance are not all float32 constants";
   }
   if (in(g, n, 0).shape.size() < 2) return "its input has no channel axis";
-  if (affine_of(g, n).k.empty()) return "its scale / sqrt(variance + epsilon) is not finite on every channel";
+  if (finite_affine(g, n).scale.empty())
+    return "its scale / sqrt(variance + epsilon) is not finite on every channel";
   return "";
 }
 
-// The affine as a depthwise 1x1 layer: k[c] as an int8 weight per channel (its own
-// scale), d[c] as the int32 bias at in_scale * weight_scale[c].
+// The affine as a depthwise 1x1 layer: scale[c] as an int8 weight per channel (its own
+// scale), shift[c] as the int32 bias at in_scale * weight_scale[c].
 bool int8_constants(ir::Graph& g, ir::Node& n, float in_scale, bool, Int8Constants& c) {
-  const Affine a = affine_of(g, n);
+  const BatchNormAffine a = finite_affine(g, n);
   const ir::Tensor& scale = in(g, n, 1);
-  const int64_t channels = static_cast<int64_t>(a.k.size());
+  const int64_t channels = static_cast<int64_t>(a.scale.size());
   ChannelMajorWeights cw;
-  cw.values = a.k;
+  cw.values = a.scale;
   cw.shape = {channels, 1};
   const std::optional<Int8Weights> w = c.weights(scale, cw);
   if (!w) return false;
@@ -191,7 +184,7 @@ bool int8_constants(ir::Graph& g, ir::Node& n, float in_scale, bool, Int8Constan
   std::vector<int64_t> bias;
   for (int64_t ch = 0; ch < channels; ++ch) {
     const float ws = wp.scale[wp.per_channel() ? static_cast<size_t>(ch) : 0];
-    bias.push_back(quant::quantize_bias(static_cast<float>(a.d[static_cast<size_t>(ch)]), in_scale, ws));
+    bias.push_back(quant::quantize_bias(static_cast<float>(a.shift[static_cast<size_t>(ch)]), in_scale, ws));
     bp.scale.push_back(in_scale * ws);
     bp.zero_point.push_back(0);
   }
@@ -207,6 +200,22 @@ bool int8_constants(ir::Graph& g, ir::Node& n, float in_scale, bool, Int8Constan
 const Int8Rule batch_norm_int8 = {int8_form, 1, /*quantizes_inputs=*/true, nullptr, nullptr, int8_constants};
 
 }  // namespace
+
+bool batch_norm_affine(const ir::Graph& g, const ir::Node& n, BatchNormAffine& a) {
+  const double eps = ir::attr_float(n.attrs, "epsilon", 1e-5);
+  if (!std::isfinite(eps)) return false;
+  const double epsf = static_cast<double>(static_cast<float>(eps));
+  const std::vector<double> scale = ir::data_as_double(in(g, n, 1)), bias = ir::data_as_double(in(g, n, 2)),
+                            mean = ir::data_as_double(in(g, n, 3)), var = ir::data_as_double(in(g, n, 4));
+  a = {};
+  for (size_t c = 0; c < scale.size(); ++c) {
+    const double s = scale[c] / std::sqrt(var[c] + epsf);
+    if (!std::isfinite(s)) return false;
+    a.scale.push_back(s);
+    a.shift.push_back(bias[c] - s * mean[c]);
+  }
+  return true;
+}
 
 extern const OpDef op_BatchNormalization = {"BatchNormalization", infer, nullptr, nullptr, nullptr, false, variants,
                                             &batch_norm_int8};
