@@ -19,9 +19,11 @@ template <class T> inline T k_max(T a, T b) { return a > b ? a : b; }
 template <class T> inline T k_min(T a, T b) { return a < b ? a : b; }
 
 // NaN tests say what they test (x != x reads as a mistake to people and linters).
+// The builtin, not isnan: newlib's isnan under clang is a call to __fpclassifyf,
+// a symbol beyond what a firmware's libc and libm promise.
 template <class T> inline bool k_isnan(T) { return false; }
-inline bool k_isnan(float x) { return isnan(x); }
-inline bool k_isnan(double x) { return isnan(x); }
+inline bool k_isnan(float x) { return __builtin_isnan(x); }
+inline bool k_isnan(double x) { return __builtin_isnan(x); }
 
 inline float k_exp(float x) { return expf(x); }
 inline double k_exp(double x) { return exp(x); }

@@ -74,14 +74,17 @@ void lrn(const T* x, T* y) {
     }
 }
 
-// An odometer over the reduced (or kept) axis groups of P, moving `ix` by the
-// group strides; group 0 is the slowest.
+// An odometer over the reduced (or kept) axis groups of P, moving its index by
+// the group strides; group 0 is the slowest.
 template <class P, bool kReduced>
-struct norm_walk {
+class norm_walk {
   static constexpr idx_t rank = kReduced ? P::red_rank : P::kept_rank;
   idx_t digit[rank > 0 ? rank : 1] = {};
   idx_t ix;
+
+ public:
   explicit norm_walk(idx_t start) : ix(start) {}
+  idx_t at() const { return ix; }
   void step() {
     for (idx_t d = rank - 1; d >= 0; --d) {
       const idx_t size = static_cast<idx_t>(kReduced ? P::red_shape[d] : P::kept_shape[d]);
@@ -102,16 +105,16 @@ void mvn(const T* x, T* y) {
   norm_walk<P, false> kept(0);
   for (idx_t i = 0; i < P::out_count; ++i) {
     T mean = T(0);
-    norm_walk<P, true> a(kept.ix);
-    for (idx_t j = 0; j < P::red_count; ++j, a.step()) mean += x[a.ix];
+    norm_walk<P, true> a(kept.at());
+    for (idx_t j = 0; j < P::red_count; ++j, a.step()) mean += x[a.at()];
     mean /= T(P::red_count);
     T var = T(0);
-    norm_walk<P, true> b(kept.ix);
-    for (idx_t j = 0; j < P::red_count; ++j, b.step()) var += (x[b.ix] - mean) * (x[b.ix] - mean);
+    norm_walk<P, true> b(kept.at());
+    for (idx_t j = 0; j < P::red_count; ++j, b.step()) var += (x[b.at()] - mean) * (x[b.at()] - mean);
     var /= T(P::red_count);
     const T den = k_sqrt(var) + T(1e-9);
-    norm_walk<P, true> c(kept.ix);
-    for (idx_t j = 0; j < P::red_count; ++j, c.step()) y[c.ix] = (x[c.ix] - mean) / den;
+    norm_walk<P, true> c(kept.at());
+    for (idx_t j = 0; j < P::red_count; ++j, c.step()) y[c.at()] = (x[c.at()] - mean) / den;
     kept.step();
   }
 }

@@ -31,56 +31,76 @@ void reduce(const T* x, T* y) {
 }
 
 // --- accumulators: add() each element, get() the result of n elements ---
-template <class T> struct red_sum {
+template <class T> class red_sum {
   T s = T(0);
+
+ public:
   void add(T v) { s += v; }
   T get(idx_t) const { return s; }
 };
-template <class T> struct red_mean {
+template <class T> class red_mean {
   T s = T(0);
+
+ public:
   void add(T v) { s += v; }
   T get(idx_t n) const { return s / T(n); }
 };
-template <class T> struct red_sum_square {
+template <class T> class red_sum_square {
   T s = T(0);
+
+ public:
   void add(T v) { s += v * v; }
   T get(idx_t) const { return s; }
 };
-template <class T> struct red_l1 {
+template <class T> class red_l1 {
   T s = T(0);
+
+ public:
   void add(T v) { s += k_fabs(v); }
   T get(idx_t) const { return s; }
 };
-template <class T> struct red_l2 {
+template <class T> class red_l2 {
   T s = T(0);
+
+ public:
   void add(T v) { s += v * v; }
   T get(idx_t) const { return k_sqrt(s); }
 };
-template <class T> struct red_log_sum {
+template <class T> class red_log_sum {
   T s = T(0);
+
+ public:
   void add(T v) { s += v; }
   T get(idx_t) const { return k_log(s); }
 };
-template <class T> struct red_prod {
+template <class T> class red_prod {
   T p = T(1);
+
+ public:
   void add(T v) { p *= v; }
   T get(idx_t) const { return p; }
 };
 // NaN wins, as in numpy.
-template <class T> struct red_max {
+template <class T> class red_max {
   T m = T(-HUGE_VAL);
+
+ public:
   void add(T v) { if (v > m || k_isnan(v)) m = k_isnan(m) ? m : v; }
   T get(idx_t) const { return m; }
 };
-template <class T> struct red_min {
+template <class T> class red_min {
   T m = T(HUGE_VAL);
+
+ public:
   void add(T v) { if (v < m || k_isnan(v)) m = k_isnan(m) ? m : v; }
   T get(idx_t) const { return m; }
 };
 // log(sum(exp(v))) kept as m + log(s), s = sum(exp(v - m)) with m the running
 // maximum, so large inputs do not overflow exp.
-template <class T> struct red_log_sum_exp {
+template <class T> class red_log_sum_exp {
   T m = T(-HUGE_VAL), s = T(0);
+
+ public:
   void add(T v) {
     if (v > m) {
       s = s * k_exp(m - v) + T(1);
