@@ -204,6 +204,7 @@ class Quantizer : ops::Int8Constants {
   std::map<ir::TensorId, ir::TensorId> viewed_from_;               // a view's output -> its input
   std::map<ir::TensorId, std::vector<ir::TensorId>> viewed_as_;   // a tensor -> the views of it
   std::set<std::string> tensor_names_, node_names_;
+  std::vector<bool> feeds_int8_rules_;  // per tensor: read only by nodes whose ops have int8 rules
   std::map<ir::TensorId, ir::TensorId> q_of_;    // float tensor -> its int8 version
   std::map<ir::TensorId, ir::TensorId> q16_of_;  // float tensor -> its int16 version (--int16 layers)
   struct Produced {
@@ -247,6 +248,12 @@ FloatLayer Quantizer::blocker(const ir::Node& n, const ops::Int8Rule& r, bool in
       continue;
     }
     if (!r.quantizes_inputs) {
+      // A view or copy of a graph input (a Transpose at the input, matmul-to-gemm's
+      // Reshape of a 3-D input) is where the input gets quantized, when what reads it
+      // has int8 rules too: that keeps --io int8 possible.
+      if (g_.is_graph_input(x) && range_of(x) && n.outputs.size() == 1 &&
+          feeds_int8_rules_[static_cast<size_t>(n.outputs[0])])
+        continue;
       f.reason = fmt::format("its input '{}' is float (its producer stays float)", g_.tensor(x).name);
       return f;
     }
@@ -302,6 +309,16 @@ QuantizeReport Quantizer::run() {
       throw support::Refusal(fmt::format(
           "--int16 '{}': no node of that name (after fusion; --print-after fuse-activation lists them)", k));
     if (o_.keep_float.count(k)) throw support::Refusal(fmt::format("--int16 '{}': the node is also --keep-float", k));
+  }
+  const std::vector<std::vector<int>> readers = g_.consumers();
+  feeds_int8_rules_.assign(readers.size(), false);
+  for (size_t t = 0; t < readers.size(); ++t) {
+    bool all = !readers[t].empty() && !g_.is_graph_output(static_cast<ir::TensorId>(t));
+    for (int i : readers[t]) {
+      const ir::Node& c = g_.nodes[static_cast<size_t>(i)];
+      all = all && rule_of(c) && !o_.keep_float.count(c.name);
+    }
+    feeds_int8_rules_[t] = all;
   }
   std::vector<ir::Node> old = std::move(g_.nodes);
   g_.nodes.clear();

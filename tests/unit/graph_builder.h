@@ -9,6 +9,13 @@
 
 namespace mote::test {
 
+// The ops of g's nodes, in order: what a pass left, at a glance.
+inline std::vector<std::string> op_names(const ir::Graph& g) {
+  std::vector<std::string> v;
+  for (const ir::Node& n : g.nodes) v.push_back(n.op);
+  return v;
+}
+
 class GraphBuilder {
  public:
   ir::TensorId input(const std::string& name, ir::Shape shape, ir::DType t = ir::DType::kF32) {

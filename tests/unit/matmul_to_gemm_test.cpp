@@ -11,16 +11,6 @@
 
 using namespace mote;
 
-namespace {
-
-std::vector<std::string> ops(const ir::Graph& g) {
-  std::vector<std::string> v;
-  for (const ir::Node& n : g.nodes) v.push_back(n.op);
-  return v;
-}
-
-}  // namespace
-
 TEST_CASE("matmul-to-gemm: a MatMul by a constant matrix becomes a Gemm, on a 2-D view of a 3-D input",
           "[passes][matmul-to-gemm]") {
   test::GraphBuilder b;
@@ -36,7 +26,7 @@ TEST_CASE("matmul-to-gemm: a MatMul by a constant matrix becomes a Gemm, on a 2-
   passes::resolve(b.g);
   CHECK(passes::matmul_to_gemm(b.g) == 2);
   REQUIRE(verifier::verify(b.g).empty());
-  CHECK(ops(b.g) == std::vector<std::string>{"Reshape", "Gemm", "Reshape", "Gemm", "MatMul"});
+  CHECK(test::op_names(b.g) == std::vector<std::string>{"Reshape", "Gemm", "Reshape", "Gemm", "MatMul"});
   const ir::Node& gemm = b.g.nodes[1];
   CHECK(b.g.tensor(gemm.inputs[0]).shape == ir::Shape{5, 4});
   CHECK(b.g.tensor(gemm.outputs[0]).shape == ir::Shape{5, 3});
@@ -83,11 +73,50 @@ TEST_CASE("matmul-to-gemm: a Linear layer's bias Add becomes the Gemm's C", "[pa
   passes::resolve(b.g);
   CHECK(passes::matmul_to_gemm(b.g) == 2);
   REQUIRE(verifier::verify(b.g).empty());
-  CHECK(ops(b.g) == std::vector<std::string>{"Reshape", "Gemm", "Reshape", "Reshape", "Gemm", "Reshape", "Add"});
+  CHECK(test::op_names(b.g) == std::vector<std::string>{"Reshape", "Gemm", "Reshape", "Reshape", "Gemm", "Reshape", "Add"});
   const ir::Node& gemm = b.g.nodes[1];
   REQUIRE(gemm.inputs.size() == 3);
   CHECK(b.g.tensor(gemm.inputs[2]).shape == ir::Shape{3});
   CHECK(b.g.nodes[2].outputs[0] == b.g.find_tensor("z"));  // the Add's output, now the Gemm's (reshaped)
   CHECK(b.g.find_tensor("y") == ir::kNoTensor);            // the MatMul's own output is gone
   CHECK(b.g.nodes[4].inputs.size() == 2);                   // the second keeps its Add
+}
+
+TEST_CASE("matmul-to-gemm: a Linear layer on the graph input quantizes the input in front of its view",
+          "[passes][matmul-to-gemm][quantize]") {
+  // torch's first Linear of a transformer: the view of the input is where it is
+  // quantized, so --io int8 can take the input in int8.
+  test::GraphBuilder b;
+  const auto x = b.input("x", {1, 6, 4});
+  const auto y = b.node("MatMul", {x, b.constant("w", {4, 2}, {1, -1, 0.5, 2, -0.25, 1, 3, 0})}, {}, {"y"});
+  b.output(y);
+  passes::resolve(b.g);
+  REQUIRE(passes::matmul_to_gemm(b.g) == 1);
+  passes::QuantizeOptions o;
+  o.ranges["x"] = {-2.0f, 2.0f};
+  o.ranges["y"] = {-8.0f, 8.0f};
+  o.ranges[b.g.tensor(b.g.nodes[1].outputs[0]).name] = {-8.0f, 8.0f};
+  const passes::QuantizeReport r = passes::quantize_int8(b.g, o);
+  REQUIRE(verifier::verify(b.g).empty());
+  for (const auto& f : r.float_layers) INFO(f.name << ": " << f.reason);
+  CHECK(r.float_layers.empty());
+  CHECK(test::op_names(b.g).front() == "QuantizeLinear");
+  CHECK(b.g.tensor(b.g.nodes[1].inputs[0]).dtype == ir::DType::kI8);  // the view reads int8
+}
+
+TEST_CASE("quantize-int8: a view of the input that a float-only layer reads stays float", "[passes][quantize]") {
+  test::GraphBuilder b;
+  const auto x = b.input("x", {1, 6, 4});
+  const auto t = b.node("Transpose", {x}, {{"perm", std::vector<int64_t>{0, 2, 1}}}, {"t"});
+  b.output(b.node("Sin", {t}, {}, {"s"}));  // no int8 rule: quantizing x would buy nothing
+  passes::resolve(b.g);
+  passes::QuantizeOptions o;
+  o.ranges["x"] = {-2.0f, 2.0f};
+  o.ranges["t"] = {-2.0f, 2.0f};
+  o.ranges["s"] = {-1.0f, 1.0f};
+  const passes::QuantizeReport r = passes::quantize_int8(b.g, o);
+  REQUIRE(verifier::verify(b.g).empty());
+  CHECK(test::op_names(b.g) == std::vector<std::string>{"Transpose", "Sin"});
+  REQUIRE(r.float_layers.size() == 2);
+  CHECK(r.float_layers[0].reason.find("its producer stays float") != std::string::npos);
 }
