@@ -15,6 +15,7 @@
 #include "passes/fuse_activation.h"
 #include "passes/in_place.h"
 #include "passes/int8_io.h"
+#include "passes/fuse_hardswish.h"
 #include "passes/matmul_to_gemm.h"
 #include "passes/patch.h"
 #include "passes/qdq_signed.h"
@@ -39,7 +40,8 @@ struct PassInfo {
 const std::vector<PassInfo>& pass_table() {
   static const std::vector<PassInfo> table = {
       {"dce", false},          {"resolve", false},         {"eliminate-identity", false}, {"dce-2", false},
-      {"matmul-to-gemm", true}, {"fold-batch-norm", true}, {"fold-pad", true},   {"fuse-activation", true},
+      {"matmul-to-gemm", true}, {"fold-batch-norm", true}, {"fold-pad", true},   {"fuse-hardswish", true},
+      {"fuse-activation", true},
       {"qdq-signed", false},
       {"fold-qdq", false},     {"qoperator-to-int8", false}, {"quantize-int8", false},    {"int8-io", false},
       {"select-kernels", false}, {"patch", false},         {"schedule", true},       {"in-place", true},            {"plan-memory", false}};
@@ -87,6 +89,8 @@ MemoryReport run_pipeline(ir::Graph& g, const PipelineOptions& opts) {
       // Once resolve has made every Pad's pads and value constants, and before
       // quantize-int8, so int8 builds get it too.
       [&] { fold_pad(g); },
+      // Before quantize-int8, so the pair becomes one int8 table.
+      [&] { fuse_hardswish(g); },
       [&] { fuse_activation(g); },
       [&] { qdq_signed(g); },
       // After fusion, so a QDQ model's Conv+Relu folds into one int8 layer with its clamp.
