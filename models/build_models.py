@@ -205,12 +205,12 @@ def count_macs(model):
     return macs
 
 
-def export(model, name, input_shape, doc):
+def export(model, name, input_shape, doc, opset=OPSET, allowed_ops=ALLOWED_OPS):
     """Export `model` (eval mode) to models/<name>/model.onnx and check it."""
     model.eval()
     f = io.BytesIO()
     with torch.no_grad():
-        torch.onnx.export(model, torch.zeros(input_shape), f, opset_version=OPSET,
+        torch.onnx.export(model, torch.zeros(input_shape), f, opset_version=opset,
                           input_names=["input"], output_names=["output"],
                           do_constant_folding=True)
     m = onnx.load_from_string(f.getvalue())
@@ -219,7 +219,7 @@ def export(model, name, input_shape, doc):
     m.doc_string = doc
     onnx.checker.check_model(m, full_check=True)
     hist = op_histogram(m)
-    bad = set(hist) - ALLOWED_OPS
+    bad = set(hist) - allowed_ops
     if bad:
         raise RuntimeError(f"{name}: ops outside the allowed set: {sorted(bad)}")
     out_dir = os.path.join(HERE, name)
@@ -264,7 +264,7 @@ def finish(model, name, onnx_model, path, inputs, extra_info=None):
     info = {
         "name": name,
         "doc": onnx_model.doc_string,
-        "opset": OPSET,
+        "opset": onnx_model.opset_import[0].version,
         "input": {"name": in_name, "shape": tensor_shape(onnx_model.graph.input[0])},
         "output": {"name": out_name, "shape": tensor_shape(onnx_model.graph.output[0])},
         "op_histogram": hist,
@@ -302,7 +302,7 @@ def he_init(model):
     """He-normal weights (like Keras' he_normal used by MLPerf Tiny), small
     random biases. Uses the global torch RNG: seed before calling."""
     for m in model.modules():
-        if isinstance(m, (nn.Conv2d, nn.Linear)):
+        if isinstance(m, (nn.Conv1d, nn.Conv2d, nn.Linear)):
             nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
             if m.bias is not None:
                 nn.init.normal_(m.bias, 0.0, 0.1)
@@ -619,13 +619,14 @@ BUILDERS = {
 }
 
 
-def main(argv):
-    names = argv or list(BUILDERS)
-    unknown = [n for n in names if n not in BUILDERS]
+def main(argv, builders=None):
+    builders = builders or BUILDERS
+    names = argv or list(builders)
+    unknown = [n for n in names if n not in builders]
     if unknown:
-        sys.exit(f"unknown model(s) {unknown}; choose from {list(BUILDERS)}")
+        sys.exit(f"unknown model(s) {unknown}; choose from {list(builders)}")
     for n in names:
-        BUILDERS[n]()
+        builders[n]()
 
 
 if __name__ == "__main__":
