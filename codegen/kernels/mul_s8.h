@@ -39,3 +39,23 @@ K_NOINLINE void mul_s8_broadcast(const int8_t* a, const int8_t* b, int8_t* y) {
     k_broadcast_next<P>(index, ia, ib);
   }
 }
+
+// Squeeze-excite's scale: x in P::outer groups of P::inner elements, times one gate
+// value per group, g[o] (a (N, C, 1, 1) tensor over (N, C, H, W)). The gate's
+// offset is taken once per group and requant.h's fast requantization replaces the
+// general one: |(x - zx)(g - zg)| <= 255 * 255 keeps it exact when the compiler
+// finds rq_fast. Bit for bit mul_s8_broadcast (tests/kernels, family mul_channel_s8).
+template <class P>
+K_NOINLINE void mul_s8_channel_fast(const int8_t* x, const int8_t* g, int8_t* y) {
+  static_assert(P::rq_fast, "the fast requantization must be exact for this layer");
+  for (idx_t o = 0; o < P::outer; ++o) {
+    const int32_t gate = static_cast<int32_t>(g[o]) - P::in2_zp;
+    const int8_t* xo = x + o * P::inner;
+    int8_t* yo = y + o * P::inner;
+    for (idx_t i = 0; i < P::inner; ++i) {
+      const int32_t prod = (static_cast<int32_t>(xo[i]) - P::in1_zp) * gate;
+      yo[i] = k_clamp_s8<P>(k_requantize_fast(prod, P::rq_mult[0], P::rq_add[0], P::rq_shift[0], P::rq_pre[0]) +
+                            P::out_zp);
+    }
+  }
+}

@@ -382,12 +382,61 @@ KernelCall make_mul_s8_by_constant(ir::Graph& g, const ir::Node& n, const target
                                        p("act_min"), p("act_max"));
   });
 }
+// Which input of an int8 Mul is a gate broadcast over groups of the other's trailing
+// axes (squeeze-excite's (N, C, 1, 1) over (N, C, H, W)), with the group size; -1
+// when neither is. The other input has the output's shape.
+struct ChannelGate {
+  int index = -1;
+  int64_t outer = 0, inner = 0;
+};
+ChannelGate channel_gate(const ir::Graph& g, const ir::Node& n) {
+  const ir::Shape& y = out(g, n, 0).shape;
+  for (int i = 0; i < 2; ++i) {
+    const ir::Shape& gate = in(g, n, static_cast<size_t>(i)).shape;
+    if (in(g, n, static_cast<size_t>(1 - i)).shape != y || gate.size() != y.size()) continue;
+    size_t k = gate.size();
+    while (k > 0 && gate[k - 1] == 1) --k;  // the trailing axes it is broadcast over
+    bool prefix = true;
+    for (size_t j = 0; j < k; ++j) prefix = prefix && gate[j] == y[j];
+    if (!prefix || k == y.size()) continue;
+    ChannelGate c{i, 1, 1};
+    for (size_t j = 0; j < y.size(); ++j) (j < k ? c.outer : c.inner) *= y[j];
+    return c;
+  }
+  return {};
+}
+std::string applies_mul_s8_channel(const ir::Graph& g, const ir::Node& n) {
+  if (!s8_operands(g, n)) return "not the int8 form";
+  if (channel_gate(g, n).index < 0) return "neither input is a gate broadcast over the other's trailing axes";
+  const double real = static_cast<double>(in(g, n, 0).quant.scale[0]) * static_cast<double>(in(g, n, 1).quant.scale[0]) /
+                      static_cast<double>(out(g, n, 0).quant.scale[0]);
+  const auto m = quant::quantize_multiplier(real);
+  std::vector<Param> rq;
+  if (m) add_fast_requant(rq, {m->multiplier}, {m->shift}, 1, int64_t{255} * 255);
+  return m && std::get<int64_t>(param(rq, "rq_fast")) ? "" : "its requantization needs the general form";
+}
+KernelCall make_mul_s8_channel(ir::Graph& g, const ir::Node& n, const target::Target& t) {
+  const KernelCall r = make_mul_s8_ref(g, n, t);
+  const ChannelGate c = channel_gate(g, n);
+  const size_t gi = static_cast<size_t>(c.index), xi = 1 - gi;
+  KernelCall k{"mul_s8.h", "mul_s8_channel_fast", {}, {}, {n.inputs[xi], n.inputs[gi]}, {n.outputs[0]}};
+  k.params = {{"outer", c.outer},
+              {"inner", c.inner},
+              {"in1_zp", int64_t{in(g, n, xi).quant.zero_point[0]}},
+              {"in2_zp", int64_t{in(g, n, gi).quant.zero_point[0]}},
+              {"out_zp", int_param(r, "out_zp")},
+              {"act_min", int_param(r, "act_min")},
+              {"act_max", int_param(r, "act_max")}};
+  add_fast_requant(k.params, {int_param(r, "out_mult")}, {int_param(r, "out_shift")}, 1, int64_t{255} * 255);
+  return k;
+}
 std::string applies_mul_ref(const ir::Graph& g, const ir::Node& n) { return s8_operands(g, n) ? "the int8 form" : ""; }
 KernelCall make_mul_ref(ir::Graph& g, const ir::Node& n, const target::Target&) { return binary_call(g, n, "op_mul"); }
 
 const std::vector<Variant>& mul_variants() {
   static const std::vector<Variant> v = {
       {"mul_s8_by_const_lut_1x1_scalar", 0, applies_mul_s8_by_constant, make_mul_s8_by_constant},
+      {"mul_s8_channel_1x1_scalar", 0, applies_mul_s8_channel, make_mul_s8_channel},
       {"mul_s8_ref", 0, applies_mul_s8, make_mul_s8_ref, /*reference=*/true},
       {"mul_ref", 0, applies_mul_ref, make_mul_ref, /*reference=*/true},
   };

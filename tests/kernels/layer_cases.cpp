@@ -295,6 +295,25 @@ LayerCase layer_norm(std::mt19937& rng) {
   return lc;
 }
 
+// Squeeze-excite's scale: x times its own per-channel average, a (1, C, 1, 1) gate
+// broadcast over (1, C, H, W), either operand order; ranges of either sign.
+LayerCase channel_mul(std::mt19937& rng) {
+  const int64_t c = pick(rng, 1, 12), h = pick(rng, 1, 9), w = pick(rng, 1, 11);
+  const bool gate_first = chance(rng, 0.5);
+  GraphBuilder b;
+  const ir::TensorId x = b.input("x", {1, c, h, w});
+  const ir::TensorId gate = b.node("GlobalAveragePool", {x}, {}, {"gate"});
+  b.output(b.node("Mul", gate_first ? std::vector<ir::TensorId>{gate, x} : std::vector<ir::TensorId>{x, gate}, {},
+                  {"y"}));
+  LayerCase lc;
+  lc.description = fmt::format("Mul of {}x{}x{} by its per-channel gate{}", c, h, w, gate_first ? ", gate first" : "");
+  lc.ranges.ranges["x"] = range(rng, 3.0);
+  lc.ranges.ranges["gate"] = range(rng, 1.5);
+  lc.ranges.ranges["y"] = range(rng, 5.0);
+  lc.graph = std::move(b.g);
+  return lc;
+}
+
 LayerCase residual_add(std::mt19937& rng) { return residual(rng, "Add"); }
 LayerCase residual_sub(std::mt19937& rng) { return residual(rng, "Sub"); }
 
@@ -370,6 +389,7 @@ const std::vector<Family>& families() {
       {"bn_s8", "BatchNormalization", true, batch_norm_small},
       {"bn_lut_s8", "BatchNormalization", true, batch_norm_big},
       {"prelu_s8", "PRelu", true, prelu},
+      {"mul_channel_s8", "Mul", true, channel_mul},
       {"mean_s8", "ReduceMean", true, mean_rows},
       {"matmul_s8", "MatMul", true, matmul_two},
       {"ln_s8", "LayerNormalization", true, layer_norm},
