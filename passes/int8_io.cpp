@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "compiler/support/error.h"
-#include "passes/const_qparams.h"
+#include "compiler/quant/const_qparams.h"
 
 namespace mote::passes {
 
@@ -16,7 +16,7 @@ namespace {
 // empty otherwise (per-axis, uint8, run-time parameters).
 ir::QuantParams boundary_params(const ir::Graph& g, const ir::Node& n) {
   if (n.inputs.size() < 3 || n.inputs[2] == ir::kNoTensor) return {};  // no zero point: uint8
-  return const_qparams_per_tensor(g, n.inputs[1], n.inputs[2], ir::DType::kI8).value_or(ir::QuantParams{});
+  return quant::const_qparams_per_tensor(g, n.inputs[1], n.inputs[2], ir::DType::kI8).value_or(ir::QuantParams{});
 }
 
 std::string describe(const ir::Node& n) { return fmt::format("{} '{}'", n.op, n.name); }

@@ -3,7 +3,7 @@
 #include <optional>
 
 #include "compiler/ir/tensor_data.h"
-#include "passes/const_qparams.h"
+#include "compiler/quant/const_qparams.h"
 
 namespace mote::passes {
 
@@ -22,7 +22,7 @@ bool accepts(const ir::Tensor& t, const ir::QuantParams& p) {
 
 std::optional<ir::QuantParams> symmetric_weights(const ir::Graph& g, ir::TensorId scale, ir::TensorId zp,
                                                  int64_t channels) {
-  std::optional<ir::QuantParams> w = const_qparams(g, scale, zp, ir::DType::kI8);
+  std::optional<ir::QuantParams> w = quant::const_qparams(g, scale, zp, ir::DType::kI8);
   if (!w) return std::nullopt;
   for (int32_t z : w->zero_point)
     if (z != 0) return std::nullopt;
@@ -41,8 +41,8 @@ bool rewrite_conv(ir::Graph& g, ir::Node& n) {
   if (!is_const_i8(wt) || wt.shape.size() < 3 || wt.shape.size() > 4) return false;
   if (ir::shape_elements(ir::Shape(wt.shape.begin() + 1, wt.shape.end())) > kMaxTaps) return false;
   const int64_t m = wt.shape[0];
-  const auto xq = const_qparams_per_tensor(g, n.inputs[1], n.inputs[2], ir::DType::kI8);
-  const auto yq = const_qparams_per_tensor(g, n.inputs[6], n.inputs[7], ir::DType::kI8);
+  const auto xq = quant::const_qparams_per_tensor(g, n.inputs[1], n.inputs[2], ir::DType::kI8);
+  const auto yq = quant::const_qparams_per_tensor(g, n.inputs[6], n.inputs[7], ir::DType::kI8);
   const auto wq = symmetric_weights(g, n.inputs[4], n.inputs[5], m);
   if (!xq || !yq || !wq || !accepts(g.tensor(x), *xq) || !accepts(g.tensor(y), *yq)) return false;
   if (b != ir::kNoTensor && !(g.tensor(b).is_constant() && g.tensor(b).dtype == ir::DType::kI32)) return false;
@@ -63,8 +63,8 @@ bool rewrite_matmul(ir::Graph& g, ir::Node& n) {
   const ir::Tensor& bt = g.tensor(b);
   if (g.tensor(a).shape.size() != 2 || !is_const_i8(bt) || bt.shape.size() != 2 || bt.shape[0] > kMaxTaps) return false;
   const int64_t k = bt.shape[0], nn = bt.shape[1];
-  const auto aq = const_qparams_per_tensor(g, n.inputs[1], n.inputs[2], ir::DType::kI8);
-  const auto yq = const_qparams_per_tensor(g, n.inputs[6], n.inputs[7], ir::DType::kI8);
+  const auto aq = quant::const_qparams_per_tensor(g, n.inputs[1], n.inputs[2], ir::DType::kI8);
+  const auto yq = quant::const_qparams_per_tensor(g, n.inputs[6], n.inputs[7], ir::DType::kI8);
   const auto bq = symmetric_weights(g, n.inputs[4], n.inputs[5], nn);
   if (!aq || !yq || !bq || !accepts(g.tensor(a), *aq) || !accepts(g.tensor(y), *yq)) return false;
   // The int8 Gemm reads one row of weights per output unit: B transposed, (N, K).

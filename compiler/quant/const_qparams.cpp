@@ -1,10 +1,10 @@
-#include "passes/const_qparams.h"
+#include "compiler/quant/const_qparams.h"
 
 #include <cmath>
 
 #include "compiler/ir/tensor_data.h"
 
-namespace mote::passes {
+namespace mote::quant {
 
 std::optional<ir::QuantParams> const_qparams(const ir::Graph& g, ir::TensorId scale, ir::TensorId zp, ir::DType q) {
   if (scale == ir::kNoTensor || !g.tensor(scale).is_constant() || g.tensor(scale).dtype != ir::DType::kF32)
@@ -35,4 +35,4 @@ std::optional<ir::QuantParams> const_qparams_per_tensor(const ir::Graph& g, ir::
   return p;
 }
 
-}  // namespace mote::passes
+}  // namespace mote::quant
