@@ -105,7 +105,10 @@ class Checker {
     for (const std::string& in : n.input())
       if (!in.empty() && !produced_.count(in))
         refuse(n, fmt::format("input '{}' is not produced by an earlier node, an initializer or a graph input", in));
-    const int rank0 = n.input_size() > 0 ? rank_of(n.input(0)) : -1;
+    // The input an `axis` counts in: the first, but QLinearConcat's first data input
+    // follows its Y_scale and Y_zero_point.
+    const int data0 = n.domain() == "com.microsoft" && n.op_type() == "QLinearConcat" ? 2 : 0;
+    const int rank0 = n.input_size() > data0 ? rank_of(n.input(data0)) : -1;
     int constant_rank = -1;
     for (const auto& a : n.attribute()) {
       switch (a.type()) {

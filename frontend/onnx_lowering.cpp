@@ -9,6 +9,7 @@
 #include "compiler/ir/tensor_data.h"
 #include "compiler/support/checked.h"
 #include "compiler/support/error.h"
+#include "frontend/contrib_qlinear.h"
 #include "frontend/onnx_loader.h"
 #include "frontend/tensor_proto.h"
 
@@ -152,8 +153,14 @@ class Lowering {
   }
 
   void lower_node(const onnx::NodeProto& n) {
-    if (!n.domain().empty() && n.domain() != "ai.onnx")
-      refuse_node(n, fmt::format("operators of domain '{}' are not supported", n.domain()));
+    const bool contrib = n.domain() == "com.microsoft" && is_contrib_qlinear(n.op_type());
+    if (!n.domain().empty() && n.domain() != "ai.onnx" && !contrib)
+      refuse_node(n, fmt::format("operators of domain '{}' are not supported{}", n.domain(),
+                                 n.domain() == "com.microsoft"
+                                     ? " (of com.microsoft, Mote takes the QOperator form's QLinearAdd, QLinearMul, "
+                                       "QLinearConcat, QLinearSigmoid, QLinearLeakyRelu, QLinearGlobalAveragePool, "
+                                       "QLinearAveragePool and QLinearSoftmax)"
+                                     : ""));
     if (n.op_type() == "Constant") return lower_constant(n);
 
     ir::Node node;
@@ -198,6 +205,8 @@ class Lowering {
       t.name = out;
       node.outputs.push_back(define(std::move(t)));
     }
+    if (contrib)
+      if (const std::string why = lower_contrib_qlinear(g_, node); !why.empty()) refuse_node(n, why);
     g_.nodes.push_back(std::move(node));
   }
 
