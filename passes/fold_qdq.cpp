@@ -161,6 +161,15 @@ bool Folder::fold(ir::Node& n) {
   if (!y) return false;
   if (r.imposed && !same_params(r.imposed(n, xs[0].qp), y->qp) && !(r.requantizes && r.requantizes(n)))
     return false;
+  // A rule whose every output is int8 (Split): each output quantized, with the
+  // parameters the rule imposes, or none folds.
+  std::vector<std::optional<Sink>> more;
+  if (r.every_output)
+    for (size_t i = 1; i < n.outputs.size(); ++i) {
+      if (n.outputs[i] == ir::kNoTensor) continue;
+      more.push_back(quantized(n.outputs[i]));
+      if (!more.back() || !same_params(more.back()->qp, y->qp)) return false;
+    }
   ir::Node m = n;  // rewritten on a copy: constants that cannot be recovered leave n as it was
   if (r.constants && !r.constants(g_, m, xs[0].qp.scale[0], false, *this)) return false;
   for (size_t i = 0; i < xs.size(); ++i) {
@@ -170,6 +179,13 @@ bool Folder::fold(ir::Node& n) {
   g_.tensor(y->q).quant = y->qp;
   m.outputs[0] = y->q;
   removed_[static_cast<size_t>(y->node)] = true;
+  for (size_t i = 1, k = 0; i < m.outputs.size() && k < more.size(); ++i) {
+    if (m.outputs[i] == ir::kNoTensor) continue;
+    g_.tensor(more[k]->q).quant = more[k]->qp;
+    m.outputs[i] = more[k]->q;
+    removed_[static_cast<size_t>(more[k]->node)] = true;
+    ++k;
+  }
   ++report_.folded[d->op];
   n = std::move(m);
   return true;

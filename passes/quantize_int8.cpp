@@ -189,12 +189,12 @@ class Quantizer : ops::Int8Constants {
     return qp;
   }
 
-  // Replaces node n's float output 0 by an int8 (int16) tensor with parameters qp;
+  // Replaces node n's float output i by an int8 (int16) tensor with parameters qp;
   // the float tensor gets a DequantizeLinear later if anything still reads it.
-  void int8_output(ir::Node& n, const ir::QuantParams& qp, ir::DType dt = ir::DType::kI8) {
-    const ir::TensorId f = n.outputs[0];
+  void int8_output(ir::Node& n, const ir::QuantParams& qp, ir::DType dt = ir::DType::kI8, size_t i = 0) {
+    const ir::TensorId f = n.outputs[i];
     const ir::TensorId q = add_int8_like(f, qp, dt);
-    n.outputs[0] = q;
+    n.outputs[i] = q;
     (dt == ir::DType::kI16 ? q16_of_ : q_of_)[f] = q;
     produced_.push_back({nodes_.size(), f, q});  // n is appended next
   }
@@ -293,7 +293,11 @@ void Quantizer::rewrite(ir::Node n, const ops::Int8Rule& r, bool int16) {
   } else if (!r.imposed || (r.requantizes && r.requantizes(n) && range_of(yf))) {
     int8_output(n, affine_int8(*range_of(yf)));
   } else {
-    int8_output(n, r.imposed(n, g_.tensor(n.inputs[0]).quant));
+    const ir::QuantParams qp = r.imposed(n, g_.tensor(n.inputs[0]).quant);
+    int8_output(n, qp);
+    if (r.every_output)
+      for (size_t i = 1; i < n.outputs.size(); ++i)
+        if (n.outputs[i] != ir::kNoTensor) int8_output(n, qp, ir::DType::kI8, i);
   }
   nodes_.push_back(std::move(n));
   ++report_.quantized_nodes;

@@ -73,6 +73,9 @@ struct Int8Rule {
   // When the count of int8 inputs depends on the node (a MatMul reads one
   // activation and constant weights, or two activations): it, instead of `activations`.
   int (*activations_of)(const ir::Graph& g, const ir::Node& n) = nullptr;
+  // Every output, not only output 0, is int8 with the imposed parameters (Split:
+  // each part keeps the input's).
+  bool every_output = false;
 };
 
 // How many leading inputs of n rule r reads in int8.

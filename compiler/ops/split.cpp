@@ -2,6 +2,7 @@
 // sizes come from the `split` input (opset 13+, must be constant), the `split`
 // attribute (before 13) or `num_outputs` (18+), else equal parts. Kernel:
 // strided.h (split), the inverse of Concat. Folds when the input is constant.
+// Int8: every part int8 with the input's parameters (Int8Rule::every_output).
 #include <algorithm>
 
 #include "compiler/ops/helpers.h"
@@ -96,8 +97,15 @@ KernelCall lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {
   return k;
 }
 
+// Int8: the parts are the input's bytes, so each keeps its scale and zero point.
+std::string int8_form(const ir::Graph&, const ir::Node& n) {
+  return n.inputs.empty() || n.inputs[0] == ir::kNoTensor ? "it has no input" : "";
+}
+const Int8Rule kSplitInt8Rule = {int8_form, 1, /*quantizes_inputs=*/false, keep_input_params, nullptr, nullptr, false,
+                                 nullptr, /*every_output=*/true};
+
 }  // namespace
 
-extern const OpDef op_Split = {"Split", infer, fold, nullptr, lower};
+extern const OpDef op_Split = {"Split", infer, fold, nullptr, lower, false, nullptr, &kSplitInt8Rule};
 
 }  // namespace mote::ops

@@ -352,3 +352,23 @@ TEST_CASE("fold-qdq: an activation and a Concat between DQ and Q take their op's
   REQUIRE(is_int8_form(m.b.g, cat));
   CHECK(ops::select_kernel(m.b.g, cat, target::host_target(), ops::Preference::kSpeed).file == "concat_s8.h");
 }
+
+TEST_CASE("fold-qdq: a Split folds when every part is quantized with its input's parameters", "[passes][qdq]") {
+  // Both parts Q'd as the input: one int8 Split. One part Q'd otherwise: it stays
+  // float, both parts (an int8 Split with a float part would not be one node).
+  for (const double second : {0.1, 0.2}) {
+    Qdq m;
+    const auto x = m.b.input("x", {1, 4});
+    const auto lo = m.b.node("Split", {m.qdq(x, 0.1, 3, "x")}, {{"axis", int64_t{1}}}, {"lo", "hi"});
+    const auto hi = m.b.g.nodes.back().outputs[1];
+    m.b.output(m.qdq(lo, 0.1, 3, "lo"));
+    m.b.output(m.qdq(hi, second, 3, "hi"));
+    const passes::FoldQdqReport r = m.run();
+    INFO(second);
+    CHECK(r.total() == (second == 0.1 ? 1 : 0));
+    const ir::Node* split = find_node(m.b.g, "Split");
+    REQUIRE(split != nullptr);
+    CHECK(is_int8_form(m.b.g, *split) == (second == 0.1));
+    CHECK(m.b.g.tensor(split->outputs[1]).dtype == (second == 0.1 ? ir::DType::kI8 : ir::DType::kF32));
+  }
+}

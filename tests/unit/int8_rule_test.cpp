@@ -30,7 +30,7 @@ TEST_CASE("int8 rules: the ops that have one are those docs/int8.md lists", "[qu
                                            "Gemm", "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "HardSwish",
                                            "LayerNormalization", "LeakyRelu", "MatMul", "MaxPool", "Mul", "PRelu", "Pad", "ReduceMean",
                                            "Reshape", "Resize", "Sigmoid", "Slice", "Softmax", "Softplus", "Softsign",
-                                           "SpaceToDepth", "Squeeze", "Sub", "Tanh", "Tile", "Transpose",
+                                           "SpaceToDepth", "Split", "Squeeze", "Sub", "Tanh", "Tile", "Transpose",
                                            "Unsqueeze"});
   CHECK(int16 == std::set<std::string>{"Conv", "Gemm", "MatMul"});
 }

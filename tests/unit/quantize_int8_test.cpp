@@ -201,6 +201,34 @@ TEST_CASE("quantize-int8 quantizes a depthwise Conv and passes int8 through Flat
   CHECK(k.kernel == "conv2d_s8_depthwise3x3_baked");
 }
 
+TEST_CASE("quantize-int8 passes int8 through every output of a Split", "[passes][quantize]") {
+  // A channel split (GLU, ghost and shuffle blocks): both parts keep the Conv
+  // output's parameters, one read by an int8 Add, the other a graph output.
+  test::GraphBuilder b;
+  const auto x = b.input("x", {1, 2, 2, 2});
+  const auto c = b.node("Conv", {x, b.constant("w", {4, 2, 1, 1}, {1, 0, 0, 1, 1, 1, -1, 1})}, {}, {"c"});
+  const auto lo = b.node("Split", {c}, {{"axis", int64_t{1}}}, {"lo", "hi"});
+  const auto hi = b.g.nodes.back().outputs[1];
+  b.output(b.node("Add", {lo, hi}, {}, {"sum"}));
+  b.output(hi);
+  passes::resolve(b.g);
+  passes::QuantizeOptions o;
+  o.ranges["x"] = {-2.0f, 2.0f};
+  o.ranges["c"] = {-4.0f, 4.0f};
+  o.ranges["sum"] = {-8.0f, 8.0f};
+  const passes::QuantizeReport rep = passes::quantize_int8(b.g, o);
+  REQUIRE(verifier::verify(b.g).empty());
+  CHECK(rep.float_layers.empty());
+  const ir::Node* split = find_node(b.g, "Split");
+  REQUIRE(split != nullptr);
+  const ir::Tensor &in = b.g.tensor(split->inputs[0]), &out1 = b.g.tensor(split->outputs[1]);
+  CHECK(b.g.tensor(split->outputs[0]).dtype == ir::DType::kI8);
+  CHECK(out1.dtype == ir::DType::kI8);
+  CHECK(out1.quant.scale == in.quant.scale);
+  CHECK(out1.quant.zero_point == in.quant.zero_point);
+  CHECK(count_op(b.g, "DequantizeLinear") == 2);  // the sum, and the part that is an output
+}
+
 TEST_CASE("quantize-int8 turns a MatMul by a constant matrix into an int8 Gemm", "[passes][quantize]") {
   test::GraphBuilder b;
   const auto x = b.input("x", {2, 3});
