@@ -56,7 +56,6 @@ bool fold_unary(const ir::Graph& g, const ir::Node& n, std::vector<std::vector<u
   KernelCall Name##_lower(const ir::Graph& g, const ir::Node& n, const target::Target&) {                  \
     return unary_call(g, n, #functor);                                                                       \
   }
-MOTE_UNARY(Relu, op_relu, kFloat | kSigned, false)
 #define MOTE_UNARY_OPS(X)                              \
   X(Sqrt, op_sqrt, kFloat, false)                      \
   X(Abs, op_abs, kNumeric, false)                      \
@@ -93,6 +92,19 @@ MOTE_UNARY_OPS(MOTE_UNARY)
     };                                                                                              \
     return v;                                                                                       \
   }
+
+// Relu: float and signed integers; int8 with parameters by table, when pass
+// fuse-activation could not fold it into the layer before (after a Resize, a
+// Concat, a pool): the table clamps and requantizes to the output's own range.
+void Relu_infer(InferContext& ctx) {
+  if (!lut_s8_infer(ctx)) unary_rule(ctx, kFloat | kSigned, false, {});
+}
+bool Relu_fold(const ir::Graph& g, const ir::Node& n, std::vector<std::vector<uint8_t>>& o) {
+  return fold_unary<kernel_eval::op_relu, kFloat | kSigned, false>(g, n, o);
+}
+KernelCall Relu_make(ir::Graph& g, const ir::Node& n, const target::Target&) { return unary_call(g, n, "op_relu"); }
+float Relu_f(const ir::Node&, float x) { return x > 0.0f ? x : 0.0f; }
+MOTE_LUT_VARIANTS(Relu, "relu")
 
 // Float activations with an int8 form by table (lut_s8.h): the table holds what
 // the float functor gives, so int8 is float's answer rounded once.
@@ -279,6 +291,7 @@ extern const OpDef op_ThresholdedRelu = {"ThresholdedRelu", ThresholdedRelu_infe
 extern const OpDef op_Shrink = {"Shrink", Shrink_infer, nullptr, no_macs, Shrink_lower};
 extern const OpDef op_IsInf = {"IsInf", IsInf_infer, nullptr, no_macs, IsInf_lower};
 extern const OpDef op_Clip = {"Clip", Clip_infer, Clip_fold, no_macs, Clip_lower, false, nullptr, nullptr, clip_clamp};
-extern const OpDef op_Relu = {"Relu", Relu_infer, Relu_fold, no_macs, Relu_lower, false, nullptr, nullptr, relu_clamp};
+extern const OpDef op_Relu = {"Relu", Relu_infer, Relu_fold, no_macs, nullptr, false, Relu_variants, &kLutInt8Rule,
+                              relu_clamp};
 
 }  // namespace mote::ops

@@ -314,6 +314,28 @@ LayerCase channel_mul(std::mt19937& rng) {
   return lc;
 }
 
+// A linear Resize of an int8 plane to a random size, in a random coordinate mode,
+// after a pointwise Conv so that its input is int8 with a real scale.
+LayerCase resize_bilinear(std::mt19937& rng) {
+  // Widening W from two or more columns always blends somewhere; H goes either way.
+  const int64_t c = pick(rng, 1, 4), h = pick(rng, 1, 7), w = pick(rng, 2, 9);
+  const int64_t oh = pick(rng, 1, 3 * h), ow = pick(rng, w + 1, 3 * w);
+  static const char* const modes[] = {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric"};
+  const std::string mode = modes[pick(rng, 0, 3)];
+  GraphBuilder b;
+  const ir::TensorId x = b.input("x", {1, c, h, w});
+  const ir::TensorId conv = b.node("Conv", {x, b.constant("w", {c, c, 1, 1}, normal(rng, c * c, 0.5))}, {}, {"conv_out"});
+  const ir::TensorId sizes = b.constant_ints("sizes", {1, c, oh, ow});
+  b.output(b.node("Resize", {conv, ir::kNoTensor, ir::kNoTensor, sizes},
+                  {{"mode", std::string("linear")}, {"coordinate_transformation_mode", mode}}, {"y"}));
+  LayerCase lc;
+  lc.description = fmt::format("linear Resize of {}x{}x{} to {}x{} ({})", c, h, w, oh, ow, mode);
+  lc.ranges.ranges["x"] = range(rng, 3.0);
+  lc.ranges.ranges["conv_out"] = range(rng, 4.0);
+  lc.graph = std::move(b.g);
+  return lc;
+}
+
 LayerCase residual_add(std::mt19937& rng) { return residual(rng, "Add"); }
 LayerCase residual_sub(std::mt19937& rng) { return residual(rng, "Sub"); }
 
@@ -390,6 +412,7 @@ const std::vector<Family>& families() {
       {"bn_lut_s8", "BatchNormalization", true, batch_norm_big},
       {"prelu_s8", "PRelu", true, prelu},
       {"mul_channel_s8", "Mul", true, channel_mul},
+      {"resize_s8", "Resize", true, resize_bilinear},
       {"mean_s8", "ReduceMean", true, mean_rows},
       {"matmul_s8", "MatMul", true, matmul_two},
       {"ln_s8", "LayerNormalization", true, layer_norm},

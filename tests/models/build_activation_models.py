@@ -142,6 +142,41 @@ def layer_block_model(rng):
     return classifier_model("layer_block", nodes, inits, logits, [1, 4, 16, 16])
 
 
+def upsample_block_model(rng):
+    """Linear Resize between convolutions, as decoders and feature pyramids use it:
+    bilinear x2 (half_pixel, PyTorch's align_corners=False), then to a size of
+    ratio 11/8 with align_corners; a skip Add of the two scales' features."""
+    inits, nodes = [], []
+
+    def init(name, array):
+        inits.append(numpy_helper.from_array(np.asarray(array, dtype=np.float32), name=name))
+        return name
+
+    def node(op, inputs, name, **attrs):
+        nodes.append(helper.make_node(op, inputs, [name], name=name, **attrs))
+        return name
+
+    def conv(name, x, c_in, c_out, k, stride=1):
+        w = rng.normal(0.0, np.sqrt(2.0 / (c_in * k * k)), size=(c_out, c_in, k, k))
+        b = rng.normal(0.0, 0.1, size=(c_out,))
+        p = k // 2
+        return node("Conv", [x, init(name + "_w", w), init(name + "_b", b)], name, kernel_shape=[k, k],
+                    pads=[p, p, p, p], strides=[stride, stride])
+
+    full = node("Relu", [conv("conv1", "input", 3, 8, 3)], "relu1")                          # 8x16x16
+    half = node("Relu", [conv("conv2", full, 8, 8, 3, stride=2)], "relu2")                   # 8x8x8
+    up = node("Resize", [half, "", init("up_scales", [1, 1, 2, 2])], "upsample", mode="linear",
+              coordinate_transformation_mode="half_pixel")                                    # 8x16x16
+    merged = node("Add", [full, up], "skip_add")
+    odd = node("Resize", [conv("conv3", merged, 8, 8, 3, stride=2), "", "",
+                          inits_int64(inits, "odd_sizes", [1, 8, 11, 11])], "resize_odd", mode="linear",
+               coordinate_transformation_mode="align_corners")                                # 8x11x11
+    pooled = node("Flatten", [node("GlobalAveragePool", [node("Relu", [odd], "relu3")], "pool")], "flatten")
+    w = rng.normal(0.0, np.sqrt(1.0 / 8), size=(10, 8))
+    logits = node("Gemm", [pooled, init("fc_w", w), init("fc_b", rng.normal(0, 0.1, size=10))], "fc", transB=1)
+    return classifier_model("upsample_block", nodes, inits, logits, [1, 3, 16, 16])
+
+
 def inits_int64(inits, name, values):
     inits.append(numpy_helper.from_array(np.asarray(values, dtype=np.int64), name=name))
     return name
@@ -167,6 +202,10 @@ def main():
     inputs = [rng.normal(0.0, 1.0, size=(1, 4, 16, 16)).astype(np.float32) for _ in range(SETS)]
     version = write_test_model(os.path.join(HERE, "layer_block"), model, inputs)
     print(f"wrote tests/models/layer_block ({SETS} sets, onnxruntime {version})")
+    model = upsample_block_model(rng)  # last, so the models above keep their random numbers
+    inputs = [rng.normal(0.0, 1.0, size=(1, 3, 16, 16)).astype(np.float32) for _ in range(SETS)]
+    version = write_test_model(os.path.join(HERE, "upsample_block"), model, inputs)
+    print(f"wrote tests/models/upsample_block ({SETS} sets, onnxruntime {version})")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ TEST_CASE("int8 rules: the ops that have one are those docs/int8.md lists", "[qu
                                            "DepthToSpace", "Div", "Elu", "Erf", "Exp", "Expand", "Flatten", "Gather",
                                            "Gemm", "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "HardSwish",
                                            "LayerNormalization", "LeakyRelu", "MatMul", "MaxPool", "Mul", "PRelu", "Pad", "ReduceMean",
-                                           "Reshape", "Resize", "Sigmoid", "Slice", "Softmax", "Softplus", "Softsign",
+                                           "Relu", "Reshape", "Resize", "Sigmoid", "Slice", "Softmax", "Softplus", "Softsign",
                                            "SpaceToDepth", "Split", "Squeeze", "Sub", "Tanh", "Tile", "Transpose",
                                            "Unsqueeze"});
   CHECK(int16 == std::set<std::string>{"Conv", "Gemm", "MatMul"});
