@@ -50,6 +50,20 @@ ChannelMajorWeights channel_major_weights(ir::Node& n, const ir::Tensor& w) {
   ChannelMajorWeights r;
   r.values = ir::data_as_double(w);
   r.shape = w.shape;
+  if (n.op == "ConvTranspose" && r.shape.size() >= 2) {
+    // (C, M, k...) -> (M, C, k...): output channel first, as the int8 kernel reads it.
+    const int64_t c = r.shape[0], m = r.shape[1];
+    const int64_t taps = m > 0 && c > 0 ? static_cast<int64_t>(r.values.size()) / (c * m) : 0;
+    std::vector<double> t(r.values.size());
+    for (int64_t i = 0; i < c; ++i)
+      for (int64_t j = 0; j < m; ++j)
+        for (int64_t k = 0; k < taps; ++k)
+          t[static_cast<size_t>((j * c + i) * taps + k)] = r.values[static_cast<size_t>((i * m + j) * taps + k)];
+    r.values = std::move(t);
+    std::swap(r.shape[0], r.shape[1]);
+    r.transposed = true;
+    return r;
+  }
   if (n.op == "Gemm" && ir::attr_int(n.attrs, "transB", 0) == 0) {
     const int64_t k = r.shape[0], nn = r.shape[1];
     std::vector<double> t(r.values.size());

@@ -177,6 +177,41 @@ def upsample_block_model(rng):
     return classifier_model("upsample_block", nodes, inits, logits, [1, 3, 16, 16])
 
 
+def deconv_block_model(rng):
+    """A convolutional autoencoder as anomaly detectors use it: two stride-2 Convs
+    down, two stride-2 ConvTransposes up (pads 1, output_padding 1), the
+    reconstruction of the 1x1x32x32 input as output."""
+    inits, nodes = [], []
+
+    def init(name, array):
+        inits.append(numpy_helper.from_array(np.asarray(array, dtype=np.float32), name=name))
+        return name
+
+    def node(op, inputs, name, **attrs):
+        nodes.append(helper.make_node(op, inputs, [name], name=name, **attrs))
+        return name
+
+    def layer(op, name, x, c_in, c_out):
+        shape = (c_out, c_in, 3, 3) if op == "Conv" else (c_in, c_out, 3, 3)
+        w = rng.normal(0.0, np.sqrt(2.0 / (c_in * 9)), size=shape)
+        attrs = dict(kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2])
+        if op == "ConvTranspose":
+            attrs["output_padding"] = [1, 1]
+        return node(op, [x, init(name + "_w", w), init(name + "_b", rng.normal(0.0, 0.1, size=(c_out,)))], name,
+                    **attrs)
+
+    e1 = node("Relu", [layer("Conv", "enc1", "input", 1, 8)], "enc1_relu")      # 8x16x16
+    e2 = node("Relu", [layer("Conv", "enc2", e1, 8, 16)], "enc2_relu")          # 16x8x8
+    d1 = node("Relu", [layer("ConvTranspose", "dec1", e2, 16, 8)], "dec1_relu")  # 8x16x16
+    layer("ConvTranspose", "output", d1, 8, 1)                                  # 1x32x32
+    graph = helper.make_graph(nodes, "deconv_block",
+                              [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 1, 32, 32])],
+                              [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 1, 32, 32])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)], producer_name="mote-tests")
+    model.ir_version = 7
+    return model
+
+
 def inits_int64(inits, name, values):
     inits.append(numpy_helper.from_array(np.asarray(values, dtype=np.int64), name=name))
     return name
@@ -206,6 +241,10 @@ def main():
     inputs = [rng.normal(0.0, 1.0, size=(1, 3, 16, 16)).astype(np.float32) for _ in range(SETS)]
     version = write_test_model(os.path.join(HERE, "upsample_block"), model, inputs)
     print(f"wrote tests/models/upsample_block ({SETS} sets, onnxruntime {version})")
+    model = deconv_block_model(rng)
+    inputs = [rng.normal(0.0, 1.0, size=(1, 1, 32, 32)).astype(np.float32) for _ in range(SETS)]
+    version = write_test_model(os.path.join(HERE, "deconv_block"), model, inputs)
+    print(f"wrote tests/models/deconv_block ({SETS} sets, onnxruntime {version})")
 
 
 if __name__ == "__main__":

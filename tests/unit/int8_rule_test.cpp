@@ -25,7 +25,7 @@ TEST_CASE("int8 rules: the ops that have one are those docs/int8.md lists", "[qu
     CHECK((d->int8->activations >= 1 || d->int8->activations == ops::kAllInputs));
     if (d->int8->int16) int16.insert(d->op);
   }
-  CHECK(with_rule == std::set<std::string>{"Add", "AveragePool", "BatchNormalization", "Concat", "Conv",
+  CHECK(with_rule == std::set<std::string>{"Add", "AveragePool", "BatchNormalization", "Concat", "Conv", "ConvTranspose",
                                            "DepthToSpace", "Div", "Elu", "Erf", "Exp", "Expand", "Flatten", "Gather",
                                            "Gemm", "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "HardSwish",
                                            "LayerNormalization", "LeakyRelu", "MatMul", "MaxPool", "Mul", "PRelu", "Pad", "ReduceMean",
