@@ -131,6 +131,41 @@ class HarCnn1d(nn.Module):
         return torch.softmax(self.head(x), dim=1)
 
 
+class KwsGru(nn.Module):
+    """A GRU over 49 MFCC frames (batch first), its last hidden state classified."""
+
+    def __init__(self, hidden=32, classes=12):
+        super().__init__()
+        self.rnn = nn.GRU(10, hidden, batch_first=True)
+        self.head = nn.Linear(hidden, classes)
+
+    def forward(self, x):
+        _, h = self.rnn(x)
+        return torch.softmax(self.head(h[0]), dim=1)
+
+
+class HarLstm(nn.Module):
+    """An LSTM over a 128-sample 3-axis accelerometer window (batch first)."""
+
+    def __init__(self, hidden=32, classes=6):
+        super().__init__()
+        self.rnn = nn.LSTM(3, hidden, batch_first=True)
+        self.head = nn.Linear(hidden, classes)
+
+    def forward(self, x):
+        _, (h, _) = self.rnn(x)
+        return torch.softmax(self.head(h[0]), dim=1)
+
+
+def rnn_init(model):
+    """PyTorch's own initialisation (uniform in +-1/sqrt(hidden)) for the recurrent
+    layer, as a fresh model has it; the classifier as in transformer_init."""
+    for m in model.modules():
+        if isinstance(m, nn.Linear):
+            nn.init.xavier_normal_(m.weight)
+            nn.init.normal_(m.bias, 0.0, 0.05)
+
+
 def write_calibration(name, seed, input_shape, input_name="input"):
     out_dir = os.path.join(HERE, name, "calibration")
     shutil.rmtree(out_dir, ignore_errors=True)
@@ -207,10 +242,25 @@ def build_har_cnn1d():
                  13, {"Squeeze", "Unsqueeze"})
 
 
+def build_kws_gru():
+    return build("kws_gru", 909, KwsGru, (1, 49, 10),
+                 "GRU keyword spotter (random weights), input 1x49x10 MFCC frames, output 12 softmax "
+                 "probabilities", 13, {"GRU", "Transpose", "Squeeze", "Gather", "Slice", "Unsqueeze", "Shape", "Concat", "Expand"}, rnn_init)
+
+
+def build_har_lstm():
+    return build("har_lstm", 1010, HarLstm, (1, 128, 3),
+                 "LSTM activity recognizer (random weights), input 1x128x3 accelerometer samples, output 6 "
+                 "softmax probabilities", 13, {"LSTM", "Transpose", "Squeeze", "Gather", "Slice", "Unsqueeze", "Shape", "Concat", "Expand"},
+                 rnn_init)
+
+
 BUILDERS = {
     "kws_transformer": build_kws_transformer,
     "ic_mobilenetv3": build_ic_mobilenetv3,
     "har_cnn1d": build_har_cnn1d,
+    "kws_gru": build_kws_gru,
+    "har_lstm": build_har_lstm,
 }
 
 

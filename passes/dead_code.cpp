@@ -1,5 +1,7 @@
 #include "passes/dead_code.h"
 
+#include "compiler/ops/registry.h"
+
 namespace mote::passes {
 
 void eliminate_dead_code(ir::Graph& g) {
@@ -17,8 +19,10 @@ void eliminate_dead_code(ir::Graph& g) {
   std::vector<ir::Node> kept;
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     if (!keep[i]) continue;
-    // An optional output nobody reads (MaxPool's Indices, Dropout's mask) gets no buffer.
-    for (size_t o = 1; o < g.nodes[i].outputs.size(); ++o) {
+    // An optional output nobody reads (MaxPool's Indices, Dropout's mask, an RNN's
+    // Y) gets no buffer.
+    const ops::OpDef* def = ops::find_op(g.nodes[i].op);
+    for (size_t o = def && def->first_output_optional ? 0 : 1; o < g.nodes[i].outputs.size(); ++o) {
       ir::TensorId& t = g.nodes[i].outputs[o];
       if (t != ir::kNoTensor && !live[static_cast<size_t>(t)]) t = ir::kNoTensor;
     }

@@ -77,6 +77,9 @@ struct OpDef {
   // The node's kernels apply a fused clamp [lo, hi] (attributes mote_act_min and
   // mote_act_max) to its output 0, in float and in its int8 form.
   bool (*takes_clamp)(const ir::Graph& g, const ir::Node& n, double lo, double hi) = nullptr;
+  // Output 0 is optional too (RNN, GRU and LSTM's Y, when only the last state is
+  // read): pass dce drops it when nothing reads it, as it drops outputs 1 and up.
+  bool first_output_optional = false;
 };
 
 }  // namespace mote::ops

@@ -228,8 +228,11 @@ KernelCall lstm_lower(const ir::Graph& g, const ir::Node& n, const target::Targe
 
 }  // namespace
 
-extern const OpDef op_GRU = {"GRU", gru_infer, nullptr, gru_cost, gru_lower};
-extern const OpDef op_LSTM = {"LSTM", lstm_infer, nullptr, lstm_cost, lstm_lower};
-extern const OpDef op_RNN = {"RNN", rnn_infer, nullptr, rnn_cost, rnn_lower};
+extern const OpDef op_GRU = {"GRU", gru_infer, nullptr, gru_cost, gru_lower, false, nullptr, nullptr, nullptr, nullptr,
+                              /*first_output_optional=*/true};
+extern const OpDef op_LSTM = {"LSTM", lstm_infer, nullptr, lstm_cost, lstm_lower, false, nullptr, nullptr, nullptr, nullptr,
+                              /*first_output_optional=*/true};
+extern const OpDef op_RNN = {"RNN", rnn_infer, nullptr, rnn_cost, rnn_lower, false, nullptr, nullptr, nullptr, nullptr,
+                              /*first_output_optional=*/true};
 
 }  // namespace mote::ops

@@ -117,3 +117,27 @@ TEST_CASE("DequantizeLinear of int32 takes a zero point of 0 and refuses any oth
   CHECK_THROWS_WITH(dequantize({0, 3, 0}, true), Catch::Contains("an int32 zero point must be 0 (ONNX), not 3"));
   CHECK_THROWS_WITH(dequantize({0, 0, 0}, false), Catch::Contains("an int32 zero point must be a constant 0"));
 }
+
+TEST_CASE("dce drops a GRU's unread Y (output 0) and keeps it when read; other ops keep output 0",
+          "[passes][dce]") {
+  // GRU: X (T=4, B=1, I=2), W (1, 3H, I), R (1, 3H, H) with H = 3.
+  for (const bool y_read : {false, true}) {
+    test::GraphBuilder b;
+    const auto x = b.input("x", {4, 1, 2});
+    const auto w = b.constant("w", {1, 9, 2}, std::vector<double>(18, 0.1));
+    const auto r = b.constant("r", {1, 9, 3}, std::vector<double>(27, 0.05));
+    const auto y = b.node("GRU", {x, w, r}, {{"hidden_size", int64_t{3}}}, {"y", "y_h"});
+    const auto y_h = b.g.nodes.back().outputs[1];
+    b.output(y_h);
+    if (y_read) b.output(y);
+    b.node("TopK", {b.input("p", {1, 6}), b.constant_ints("k", {2})}, {}, {"values", "indices"});
+    b.output(b.g.nodes.back().outputs[1]);  // TopK's Indices read, its Values not: output 0 stays
+    passes::resolve(b.g);
+    passes::eliminate_dead_code(b.g);
+    INFO("Y read: " << y_read);
+    REQUIRE(b.g.nodes.size() == 2);
+    CHECK((b.g.nodes[0].outputs[0] == ir::kNoTensor) == !y_read);
+    CHECK(b.g.nodes[0].outputs[1] != ir::kNoTensor);
+    CHECK(b.g.nodes[1].outputs[0] != ir::kNoTensor);
+  }
+}
