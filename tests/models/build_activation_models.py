@@ -55,12 +55,24 @@ SEED = 21
 SETS = 3
 
 
-def act_block_model(rng):
-    inits, nodes = [], []
+class Parts:
+    """A test model's initializers and nodes; each adder returns the name it gave."""
 
-    def init(name, array):
-        inits.append(numpy_helper.from_array(array, name=name))
+    def __init__(self):
+        self.inits, self.nodes = [], []
+
+    def init(self, name, array, dtype=np.float32):
+        self.inits.append(numpy_helper.from_array(np.asarray(array, dtype=dtype), name=name))
         return name
+
+    def node(self, op, inputs, name, **attrs):
+        self.nodes.append(helper.make_node(op, inputs, [name], name=name, **attrs))
+        return name
+
+
+def act_block_model(rng):
+    parts = Parts()
+    inits, nodes, init, node = parts.inits, parts.nodes, parts.init, parts.node
 
     def conv(name, x, c_in, c_out, k, stride=1, group=1):
         fan_in = c_in // group * k * k
@@ -69,10 +81,6 @@ def act_block_model(rng):
         p = k // 2
         nodes.append(helper.make_node("Conv", [x, init(name + "_w", w), init(name + "_b", b)], [name], name=name,
                                       kernel_shape=[k, k], strides=[stride, stride], pads=[p, p, p, p], group=group))
-        return name
-
-    def node(op, inputs, name, **attrs):
-        nodes.append(helper.make_node(op, inputs, [name], name=name, **attrs))
         return name
 
     centred = node("Sub", ["input", init("mean", np.array(0.5, dtype=np.float32))], "normalize_sub")
@@ -105,15 +113,8 @@ def act_block_model(rng):
 
 
 def layer_block_model(rng):
-    inits, nodes = [], []
-
-    def init(name, array):
-        inits.append(numpy_helper.from_array(np.asarray(array, dtype=np.float32), name=name))
-        return name
-
-    def node(op, inputs, name, **attrs):
-        nodes.append(helper.make_node(op, inputs, [name], name=name, **attrs))
-        return name
+    parts = Parts()
+    inits, nodes, init, node = parts.inits, parts.nodes, parts.init, parts.node
 
     def conv(name, x, c_in, c_out, k):
         w = rng.normal(0.0, np.sqrt(2.0 / (c_in * k * k)), size=(c_out, c_in, k, k))
@@ -146,15 +147,8 @@ def upsample_block_model(rng):
     """Linear Resize between convolutions, as decoders and feature pyramids use it:
     bilinear x2 (half_pixel, PyTorch's align_corners=False), then to a size of
     ratio 11/8 with align_corners; a skip Add of the two scales' features."""
-    inits, nodes = [], []
-
-    def init(name, array):
-        inits.append(numpy_helper.from_array(np.asarray(array, dtype=np.float32), name=name))
-        return name
-
-    def node(op, inputs, name, **attrs):
-        nodes.append(helper.make_node(op, inputs, [name], name=name, **attrs))
-        return name
+    parts = Parts()
+    inits, nodes, init, node = parts.inits, parts.nodes, parts.init, parts.node
 
     def conv(name, x, c_in, c_out, k, stride=1):
         w = rng.normal(0.0, np.sqrt(2.0 / (c_in * k * k)), size=(c_out, c_in, k, k))
@@ -181,15 +175,8 @@ def deconv_block_model(rng):
     """A convolutional autoencoder as anomaly detectors use it: two stride-2 Convs
     down, two stride-2 ConvTransposes up (pads 1, output_padding 1), the
     reconstruction of the 1x1x32x32 input as output."""
-    inits, nodes = [], []
-
-    def init(name, array):
-        inits.append(numpy_helper.from_array(np.asarray(array, dtype=np.float32), name=name))
-        return name
-
-    def node(op, inputs, name, **attrs):
-        nodes.append(helper.make_node(op, inputs, [name], name=name, **attrs))
-        return name
+    parts = Parts()
+    inits, nodes, init, node = parts.inits, parts.nodes, parts.init, parts.node
 
     def layer(op, name, x, c_in, c_out):
         shape = (c_out, c_in, 3, 3) if op == "Conv" else (c_in, c_out, 3, 3)

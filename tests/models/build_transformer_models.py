@@ -28,12 +28,11 @@ import os
 import sys
 
 import numpy as np
-from onnx import helper, numpy_helper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # keep __pycache__ out of the repository
 sys.path.insert(0, HERE)
-from build_activation_models import classifier_model  # noqa: E402
+from build_activation_models import Parts, classifier_model  # noqa: E402
 from test_data_writer import write_test_model  # noqa: E402
 
 SEED = 31
@@ -42,15 +41,8 @@ T, D, HEADS, FF = 16, 32, 2, 64
 
 
 def attention_block_model(rng):
-    inits, nodes = [], []
-
-    def init(name, array, dtype=np.float32):
-        inits.append(numpy_helper.from_array(np.asarray(array, dtype=dtype), name=name))
-        return name
-
-    def node(op, inputs, name, **attrs):
-        nodes.append(helper.make_node(op, inputs, [name], name=name, **attrs))
-        return name
+    parts = Parts()
+    inits, nodes, init, node = parts.inits, parts.nodes, parts.init, parts.node
 
     def linear(name, x, d_in, d_out):
         w = rng.normal(0.0, np.sqrt(2.0 / (d_in + d_out)), size=(d_in, d_out))
